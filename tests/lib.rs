@@ -1,0 +1,1 @@
+//! Workspace-level tests of azfn; see the `tests/` folder of this package.
