@@ -1,0 +1,347 @@
+//! `azfn-bench`: measures an azfn app against a bare hyper + serde_json handler in the same run.
+//!
+//! ```text
+//! azfn-bench --bare target/release/bare-handler \
+//!            --payload-app target/release/example-hello \
+//!            --forwarding-app target/release/example-forwarded [--seconds 5] [--connections 32]
+//! ```
+//!
+//! For each binary it reports cold start (spawn until the first `GET /` answer, median of 21
+//! runs), throughput in payload mode (`POST /hello` with the host's invocation payload) and in
+//! forwarding mode (`GET /api/hello?name=...`), and peak RSS after the load (`VmHWM`), then the
+//! azfn/bare ratios. `scripts/bench.sh` builds everything and runs it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
+
+/// The invocation payload the host sends for `GET /api/hello?name=Bench` (contract §9.3 shape).
+const PAYLOAD: &str = r#"{"Data":{"req":{"Url":"http://localhost:7071/api/hello?name=Bench","Method":"GET","Query":{"name":"Bench"},"Headers":{"Accept":["*/*"],"Host":["localhost:7071"],"User-Agent":["bench"]},"Params":{},"Identities":[{"AuthenticationType":null,"IsAuthenticated":false,"Actor":null,"BootstrapContext":null,"Claims":[],"Label":null,"Name":null,"NameClaimType":"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name","RoleClaimType":"http://schemas.microsoft.com/ws/2008/06/identity/claims/role"}]}},"Metadata":{"name":"\"Bench\"","Query":{"name":"Bench"},"Headers":{"Accept":"*/*","Host":"localhost:7071","User-Agent":"bench"},"sys":{"MethodName":"hello","UtcNow":"2026-11-23T12:00:00.0000000Z","RandGuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}}}"#;
+
+struct Args {
+    bare: PathBuf,
+    payload_app: PathBuf,
+    forwarding_app: PathBuf,
+    seconds: u64,
+    connections: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = std::env::args().skip(1);
+    let (mut bare, mut payload_app, mut forwarding_app) = (None, None, None);
+    let (mut seconds, mut connections) = (5, 32);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--bare" => bare = Some(PathBuf::from(value()?)),
+            "--payload-app" => payload_app = Some(PathBuf::from(value()?)),
+            "--forwarding-app" => forwarding_app = Some(PathBuf::from(value()?)),
+            "--seconds" => seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--connections" => {
+                connections = value()?
+                    .parse()
+                    .map_err(|e| format!("--connections: {e}"))?;
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Args {
+        bare: bare.ok_or("--bare is required")?,
+        payload_app: payload_app.ok_or("--payload-app is required")?,
+        forwarding_app: forwarding_app.ok_or("--forwarding-app is required")?,
+        seconds,
+        connections,
+    })
+}
+
+fn free_port() -> Result<u16, String> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// A handler process, killed on drop.
+struct Handler {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Handler {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Handler {
+    fn spawn(exe: &PathBuf) -> Result<(Self, Instant), String> {
+        let port = free_port()?;
+        let started = Instant::now();
+        let child = Command::new(exe)
+            .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+        Ok((Self { child, port }, started))
+    }
+
+    fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+}
+
+async fn get_root(port: u16) -> bool {
+    let Ok(stream) = tokio::net::TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).await
+    else {
+        return false;
+    };
+    let Ok((mut sender, conn)) = http1::handshake(TokioIo::new(stream)).await else {
+        return false;
+    };
+    tokio::spawn(conn);
+    let Ok(req) = Request::get("/")
+        .header("host", "127.0.0.1")
+        .body(Full::new(Bytes::new()))
+    else {
+        return false;
+    };
+    sender.send_request(req).await.is_ok()
+}
+
+async fn cold_start(exe: &PathBuf, runs: usize) -> Result<Duration, String> {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let (handler, started) = Handler::spawn(exe)?;
+        let deadline = started + Duration::from_secs(10);
+        loop {
+            if get_root(handler.port).await {
+                samples.push(started.elapsed());
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "{} did not answer GET / within 10 s",
+                    exe.display()
+                ));
+            }
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+    }
+    samples.sort();
+    Ok(samples[samples.len() / 2])
+}
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Payload,
+    Forwarding,
+}
+
+fn request(mode: Mode) -> Result<Request<Full<Bytes>>, String> {
+    let builder = match mode {
+        Mode::Payload => Request::post("/hello")
+            .header("content-type", "application/json; charset=utf-8")
+            .header(
+                "x-azure-functions-invocationid",
+                "0f8fad5b-d9cb-469f-a165-70867728950e",
+            )
+            .header("host", "127.0.0.1"),
+        Mode::Forwarding => Request::get("/api/hello?name=Bench").header("host", "localhost:7071"),
+    };
+    let body = match mode {
+        Mode::Payload => Bytes::from_static(PAYLOAD.as_bytes()),
+        Mode::Forwarding => Bytes::new(),
+    };
+    builder.body(Full::new(body)).map_err(|e| e.to_string())
+}
+
+/// Keep-alive connections sending requests back to back; returns (ok, failed) counts.
+async fn load(
+    port: u16,
+    mode: Mode,
+    connections: usize,
+    seconds: u64,
+) -> Result<(u64, u64), String> {
+    let ok = Arc::new(AtomicU64::new(0));
+    let failed = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let (ok, failed, stop) = (ok.clone(), failed.clone(), stop.clone());
+        tasks.push(tokio::spawn(async move {
+            let Ok(stream) =
+                tokio::net::TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).await
+            else {
+                failed.fetch_add(1, Ordering::Relaxed);
+                return;
+            };
+            let _ = stream.set_nodelay(true);
+            let Ok((mut sender, conn)) = http1::handshake(TokioIo::new(stream)).await else {
+                failed.fetch_add(1, Ordering::Relaxed);
+                return;
+            };
+            tokio::spawn(conn);
+            while !stop.load(Ordering::Relaxed) {
+                let Ok(req) = request(mode) else { return };
+                match sender.send_request(req).await {
+                    Ok(resp) if resp.status().is_success() => {
+                        if resp.into_body().collect().await.is_ok() {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                    _ => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        return;
+                    }
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    for t in tasks {
+        let _ = t.await;
+    }
+    Ok((ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed)))
+}
+
+struct Throughput {
+    rps: f64,
+    failed: u64,
+    peak_rss_kib: Option<u64>,
+}
+
+async fn throughput(exe: &PathBuf, mode: Mode, args: &Args) -> Result<Throughput, String> {
+    let (handler, started) = Handler::spawn(exe)?;
+    while !get_root(handler.port).await {
+        if started.elapsed() > Duration::from_secs(10) {
+            return Err(format!("{} did not start", exe.display()));
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    // Warm up, then measure.
+    load(handler.port, mode, args.connections, 1).await?;
+    let (ok, failed) = load(handler.port, mode, args.connections, args.seconds).await?;
+    Ok(Throughput {
+        rps: ok as f64 / args.seconds as f64,
+        failed,
+        peak_rss_kib: handler.peak_rss_kib(),
+    })
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    println!(
+        "azfn-bench: {} connections, {} s per run, 2 rounds (best of two), same machine for client and server\n",
+        args.connections, args.seconds
+    );
+    let cold_bare = cold_start(&args.bare, 21).await?;
+    let cold_azfn = cold_start(&args.payload_app, 21).await?;
+    println!("cold start (spawn -> first GET / answer, median of 21)");
+    println!(
+        "  bare hyper        {:>8.2} ms",
+        cold_bare.as_secs_f64() * 1e3
+    );
+    println!(
+        "  azfn              {:>8.2} ms",
+        cold_azfn.as_secs_f64() * 1e3
+    );
+    println!();
+
+    let mut peak_rss = 0;
+    for (label, mode, app) in [
+        (
+            "payload mode (POST /hello, invocation payload)",
+            Mode::Payload,
+            &args.payload_app,
+        ),
+        (
+            "forwarding mode (GET /api/hello)",
+            Mode::Forwarding,
+            &args.forwarding_app,
+        ),
+    ] {
+        let mut best_bare: Option<Throughput> = None;
+        let mut best_azfn: Option<Throughput> = None;
+        for _ in 0..2 {
+            let b = throughput(&args.bare, mode, &args).await?;
+            let a = throughput(app, mode, &args).await?;
+            if best_bare.as_ref().is_none_or(|x| b.rps > x.rps) {
+                best_bare = Some(b);
+            }
+            if best_azfn.as_ref().is_none_or(|x| a.rps > x.rps) {
+                best_azfn = Some(a);
+            }
+        }
+        let (Some(b), Some(a)) = (best_bare, best_azfn) else {
+            return Err("no measurement".into());
+        };
+        peak_rss = peak_rss.max(a.peak_rss_kib.unwrap_or(0));
+        println!("{label}");
+        println!(
+            "  bare hyper        {:>10.0} req/s  (failed {}, peak RSS {} KiB)",
+            b.rps,
+            b.failed,
+            b.peak_rss_kib.unwrap_or(0)
+        );
+        println!(
+            "  azfn              {:>10.0} req/s  (failed {}, peak RSS {} KiB)",
+            a.rps,
+            a.failed,
+            a.peak_rss_kib.unwrap_or(0)
+        );
+        println!(
+            "  ratio azfn/bare   {:>10.3}  (target >= 0.95)",
+            a.rps / b.rps
+        );
+        println!();
+    }
+    println!(
+        "targets: cold start {:.2} ms (<= 5 ms), peak RSS {:.1} MiB (<= 20 MiB)",
+        cold_azfn.as_secs_f64() * 1e3,
+        peak_rss as f64 / 1024.0
+    );
+    Ok(())
+}
+
+fn main() -> std::process::ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("azfn-bench: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("azfn-bench: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(args)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("azfn-bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
