@@ -86,7 +86,7 @@ pub fn host_json(existing: Option<&Json>, settings: &HostSettings) -> Result<Jso
     if settings.forwarding {
         handler.insert("enableForwardingHttpRequest".into(), true.into());
     } else {
-        handler.remove("enableForwardingHttpRequest");
+        handler.shift_remove("enableForwardingHttpRequest");
     }
 
     if settings.needs_bundle && !doc.contains_key("extensionBundle") {
@@ -98,7 +98,10 @@ pub fn host_json(existing: Option<&Json>, settings: &HostSettings) -> Result<Jso
     Ok(Json::Object(doc))
 }
 
-fn object_entry<'a>(map: &'a mut Map<String, Json>, key: &str) -> Result<&'a mut Map<String, Json>, String> {
+fn object_entry<'a>(
+    map: &'a mut Map<String, Json>,
+    key: &str,
+) -> Result<&'a mut Map<String, Json>, String> {
     let entry = map
         .entry(key.to_owned())
         .or_insert_with(|| Json::Object(Map::new()));

@@ -2,7 +2,7 @@
 //! `local.settings.json` written by hand or by other tools.
 //!
 //! [`read_function_json`] turns a `function.json` into the same [`FunctionSpec`] the macros
-//! build, then applies the same [`validate_function`](crate::validate::validate_function), so a
+//! build, then applies the same [`validate_function`](crate::validate::validate_function()), so a
 //! hand-written file is held to exactly the rules azfn enforces on generated ones.
 
 use std::borrow::Cow;
@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use serde_json::{Map, Value as Json};
 
 use crate::spec::{
-    AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod, Str,
-    Value,
+    AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod,
+    Str, Value,
 };
 use crate::validate::validate_function;
 
@@ -34,7 +34,9 @@ pub fn read_function_json(name: &str, doc: &Json) -> Result<FunctionSpec, Vec<St
     };
     for key in ["disabled", "excluded"] {
         if obj.get(key).is_some_and(|v| !v.is_boolean()) {
-            errors.push(format!("`{key}` must be a boolean (`true` or `false`), not a string"));
+            errors.push(format!(
+                "`{key}` must be a boolean (`true` or `false`), not a string"
+            ));
         }
     }
     if let Some(retry) = obj.get("retry") {
@@ -82,7 +84,9 @@ pub fn read_function_json(name: &str, doc: &Json) -> Result<FunctionSpec, Vec<St
 const TIMESPAN: fn(&str) -> bool = |s| {
     let parts: Vec<&str> = s.split(':').collect();
     parts.len() == 3
-        && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
         && parts[0] < "24"
         && parts[1] < "60"
         && parts[2] < "60"
@@ -94,7 +98,9 @@ fn check_retry(retry: &Json, errors: &mut Vec<String>) {
         return;
     };
     if !obj.get("maxRetryCount").is_some_and(Json::is_i64) {
-        errors.push("`retry.maxRetryCount` is required and must be an integer (-1 retries forever)".into());
+        errors.push(
+            "`retry.maxRetryCount` is required and must be an integer (-1 retries forever)".into(),
+        );
     }
     let required: &[&str] = match obj.get("strategy").and_then(Json::as_str) {
         Some("fixedDelay") => &["delayInterval"],
@@ -142,7 +148,9 @@ fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
         Some(d) => {
             let parsed = Direction::parse(&d);
             if parsed.is_none() {
-                errors.push(format!("`{d}` is not a valid binding direction; use `in`, `out` or `inout`"));
+                errors.push(format!(
+                    "`{d}` is not a valid binding direction; use `in`, `out` or `inout`"
+                ));
             }
             parsed
         }
@@ -160,17 +168,25 @@ fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
             None => None,
             Some(Json::Bool(b)) => Some(*b),
             Some(_) => {
-                errors.push(format!("`{key}` must be a boolean (`true` or `false`), not a string"));
+                errors.push(format!(
+                    "`{key}` must be a boolean (`true` or `false`), not a string"
+                ));
                 None
             }
         }
     };
     let one_of = |key: &str, allowed: &[&str], errors: &mut Vec<String>| {
-        if let Some(v) = text(key, errors) {
-            if !allowed.contains(&v.as_str()) {
-                let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
-                errors.push(format!("`{v}` is not a valid `{key}`; expected one of {list}"));
-            }
+        if let Some(v) = text(key, errors)
+            && !allowed.contains(&v.as_str())
+        {
+            let list = allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            errors.push(format!(
+                "`{v}` is not a valid `{key}`; expected one of {list}"
+            ));
         }
     };
     one_of("dataType", &["string", "binary", "stream"], &mut errors);
@@ -179,8 +195,11 @@ fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
     if type_name.eq_ignore_ascii_case("sql") || type_name.eq_ignore_ascii_case("mysql") {
         one_of("commandType", &["text", "storedProcedure"], &mut errors);
     }
-    let data_type = text("dataType", &mut Vec::new()).as_deref().and_then(DataType::parse);
-    let owned = |s: Option<String>| s.map(Str::from);
+    let data_type = text("dataType", &mut Vec::new())
+        .as_deref()
+        .and_then(DataType::parse);
+    // An empty `connection` means the default one (`AzureWebJobsStorage`), as in the templates.
+    let owned = |s: Option<String>| s.filter(|s| !s.is_empty()).map(Str::from);
     let kind = match type_name.as_str() {
         "httpTrigger" => {
             let auth_level = match text("authLevel", &mut errors) {
@@ -232,9 +251,15 @@ fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
             });
             let connection = owned(text("connection", &mut errors));
             if type_name == "queue" {
-                BindingKind::Queue { queue_name: queue_name.into(), connection }
+                BindingKind::Queue {
+                    queue_name: queue_name.into(),
+                    connection,
+                }
             } else {
-                BindingKind::QueueTrigger { queue_name: queue_name.into(), connection }
+                BindingKind::QueueTrigger {
+                    queue_name: queue_name.into(),
+                    connection,
+                }
             }
         }
         "blobTrigger" | "blob" => {
@@ -244,12 +269,18 @@ fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
             });
             let connection = owned(text("connection", &mut errors));
             if type_name == "blob" {
-                BindingKind::Blob { path: path.into(), connection, data_type }
+                BindingKind::Blob {
+                    path: path.into(),
+                    connection,
+                    data_type,
+                }
             } else {
                 BindingKind::BlobTrigger {
                     path: path.into(),
                     connection,
-                    source: text("source", &mut errors).as_deref().and_then(BlobSource::parse),
+                    source: text("source", &mut errors)
+                        .as_deref()
+                        .and_then(BlobSource::parse),
                     data_type,
                 }
             }
@@ -260,7 +291,11 @@ fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
         },
     };
     match (errors.is_empty(), direction) {
-        (true, Some(direction)) => Ok(Binding { name: name.into(), direction, kind }),
+        (true, Some(direction)) => Ok(Binding {
+            name: name.into(),
+            direction,
+            kind,
+        }),
         _ => Err(errors),
     }
 }
@@ -278,7 +313,11 @@ fn json_value(v: &Json) -> Option<Value> {
         Json::Bool(b) => Some(Value::Bool(*b)),
         Json::Number(n) => n.as_i64().map(Value::Int),
         Json::Array(items) => Some(Value::List(
-            items.iter().filter_map(json_value).collect::<Vec<_>>().into(),
+            items
+                .iter()
+                .filter_map(json_value)
+                .collect::<Vec<_>>()
+                .into(),
         )),
         Json::Null | Json::Object(_) => None,
     }
@@ -291,18 +330,33 @@ pub fn check_host_json(doc: &Json) -> Vec<String> {
         return vec!["`host.json` must contain a JSON object".into()];
     };
     match obj.get("version") {
-        None => errors.push("`host.json` is missing the required `version` property; set `\"version\": \"2.0\"`".into()),
+        None => errors.push(
+            "`host.json` is missing the required `version` property; set `\"version\": \"2.0\"`"
+                .into(),
+        ),
         Some(Json::String(v)) if v == "2.0" => {}
-        Some(v) => errors.push(format!("{v} is an invalid value for `host.json` `version`; it must be `\"2.0\"`")),
+        Some(v) => errors.push(format!(
+            "{v} is an invalid value for `host.json` `version`; it must be `\"2.0\"`"
+        )),
     }
     if let Some(t) = obj.get("functionTimeout") {
         let ok = t.is_null() || t.as_str().is_some_and(|s| s == "-1" || TIMESPAN(s));
         if !ok {
-            errors.push(format!("`functionTimeout` must be a `hh:mm:ss` interval or `-1`, not {t}"));
+            errors.push(format!(
+                "`functionTimeout` must be a `hh:mm:ss` interval or `-1`, not {t}"
+            ));
         }
     }
     if let Some(level) = doc.pointer("/logging/logLevel/default") {
-        const LEVELS: [&str; 7] = ["Critical", "Debug", "Error", "Information", "None", "Trace", "Warning"];
+        const LEVELS: [&str; 7] = [
+            "Critical",
+            "Debug",
+            "Error",
+            "Information",
+            "None",
+            "Trace",
+            "Warning",
+        ];
         if !level.as_str().is_some_and(|l| LEVELS.contains(&l)) {
             errors.push(format!(
                 "`logging.logLevel.default` must be one of {}, not {level}",
@@ -310,10 +364,12 @@ pub fn check_host_json(doc: &Json) -> Vec<String> {
             ));
         }
     }
-    if let Some(http) = doc.pointer("/extensions/http") {
-        if http.get("routePrefix").is_none() {
-            errors.push("`extensions.http` must set `routePrefix` (use `\"api\"` for the default)".into());
-        }
+    if let Some(http) = doc.pointer("/extensions/http")
+        && http.get("routePrefix").is_none()
+    {
+        errors.push(
+            "`extensions.http` must set `routePrefix` (use `\"api\"` for the default)".into(),
+        );
     }
     if let Some(bundle) = obj.get("extensionBundle").and_then(Json::as_object) {
         for key in bundle.keys() {
@@ -324,7 +380,13 @@ pub fn check_host_json(doc: &Json) -> Vec<String> {
     }
     if let Some(handler_doc) = obj.get("customHandler") {
         let handler = handler_doc.as_object().cloned().unwrap_or_default();
-        const KEYS: [&str; 5] = ["description", "enableForwardingHttpRequest", "enableProxyingHttpRequest", "http", "port"];
+        const KEYS: [&str; 5] = [
+            "description",
+            "enableForwardingHttpRequest",
+            "enableProxyingHttpRequest",
+            "http",
+            "port",
+        ];
         for key in handler.keys() {
             if !KEYS.contains(&key.as_str()) {
                 errors.push(format!(
@@ -341,8 +403,12 @@ pub fn check_host_json(doc: &Json) -> Vec<String> {
         {
             errors.push("`customHandler.description.defaultExecutablePath` cannot be empty".into());
         }
-        if let Some(level) = handler_doc.pointer("/http/defaultAuthorizationLevel") {
-            if !level.as_str().is_some_and(|l| ["anonymous", "function", "admin"].contains(&l)) {
+        if let Some(level) = handler_doc.pointer("/http/defaultAuthorizationLevel")
+            && !level
+                .as_str()
+                .is_some_and(|l| ["anonymous", "function", "admin"].contains(&l))
+        {
+            {
                 errors.push(format!(
                     "`customHandler.http.defaultAuthorizationLevel` must be `anonymous`, `function` or `admin` (lower case), not {level}"
                 ));
@@ -369,8 +435,19 @@ pub fn check_local_settings(doc: &Json) -> Vec<String> {
                     errors.push(format!("`Values.{k}` must be a string, not {v}"));
                 }
             }
-            if let Some(rt) = values.get("FUNCTIONS_WORKER_RUNTIME").and_then(Json::as_str) {
-                const RUNTIMES: [&str; 7] = ["custom", "dotnet", "dotnet-isolated", "node", "java", "powershell", "python"];
+            if let Some(rt) = values
+                .get("FUNCTIONS_WORKER_RUNTIME")
+                .and_then(Json::as_str)
+            {
+                const RUNTIMES: [&str; 7] = [
+                    "custom",
+                    "dotnet",
+                    "dotnet-isolated",
+                    "node",
+                    "java",
+                    "powershell",
+                    "python",
+                ];
                 if !RUNTIMES.contains(&rt) {
                     errors.push(format!(
                         "`FUNCTIONS_WORKER_RUNTIME` `{rt}` is not valid; custom handlers use `custom` (lower case)"
@@ -380,10 +457,12 @@ pub fn check_local_settings(doc: &Json) -> Vec<String> {
         }
         Some(_) => errors.push("`Values` must be an object of string settings".into()),
     }
-    if let Some(port) = doc.pointer("/Host/LocalHttpPort") {
-        if !port.is_u64() {
-            errors.push(format!("`Host.LocalHttpPort` must be an integer, not {port}"));
-        }
+    if let Some(port) = doc.pointer("/Host/LocalHttpPort")
+        && !port.is_u64()
+    {
+        errors.push(format!(
+            "`Host.LocalHttpPort` must be an integer, not {port}"
+        ));
     }
     errors
 }

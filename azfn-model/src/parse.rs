@@ -17,8 +17,8 @@ use syn::{Attribute, FnArg, Ident, ItemFn, Lit, Pat, ReturnType, Token, Type};
 
 use crate::names;
 use crate::spec::{
-    AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod, Str,
-    Value,
+    AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod,
+    Str, Value,
 };
 use crate::validate::{self, At};
 
@@ -197,7 +197,14 @@ pub fn analyze(
                 syn::Meta::List(list) => list.tokens.clone(),
                 syn::Meta::Path(_) => TokenStream::new(),
                 syn::Meta::NameValue(nv) => {
-                    cx.error(nv.eq_token.span, format!("`#[{}]` takes a list of arguments: `#[{}(name = \"...\", ...)]`", kind.name(), kind.name()));
+                    cx.error(
+                        nv.eq_token.span,
+                        format!(
+                            "`#[{}]` takes a list of arguments: `#[{}(name = \"...\", ...)]`",
+                            kind.name(),
+                            kind.name()
+                        ),
+                    );
                     continue;
                 }
             };
@@ -205,11 +212,7 @@ pub fn analyze(
             if let Some(b) = binding_kind(&mut cx, kind, span, args) {
                 extra.push(b);
             }
-        } else if name
-            .as_deref()
-            .and_then(TriggerAttr::from_name)
-            .is_some()
-        {
+        } else if name.as_deref().and_then(TriggerAttr::from_name).is_some() {
             cx.error(
                 attr.path().span(),
                 "a function can only have a single trigger attribute",
@@ -282,7 +285,9 @@ pub fn analyze(
         params.push(Param { ident, ty, role });
     }
     for ((name, span), used) in inputs.iter().zip(&used_inputs) {
-        if !used {
+        // A name no parameter can have (`$return`, `bad-name`) is reported by the validator.
+        let receivable = name != "$return" && names::check_binding_name(name).is_ok();
+        if !used && receivable {
             cx.error(
                 *span,
                 format!("input binding `{name}` is not used: add a parameter named `{name}` to receive it"),
@@ -335,8 +340,7 @@ pub fn analyze(
 
     let outputs = spec
         .outputs()
-        .enumerate()
-        .map(|(_, b)| {
+        .map(|b| {
             let index = spec
                 .bindings
                 .iter()
@@ -423,19 +427,31 @@ fn check_signature(trigger: TriggerAttr, item: &ItemFn, cx: &mut Ctxt) {
     let attr = trigger.name();
     let sig = &item.sig;
     if let Some(c) = &sig.constness {
-        cx.error(c.span, format!("`#[{attr}]` cannot be used on `const` functions"));
+        cx.error(
+            c.span,
+            format!("`#[{attr}]` cannot be used on `const` functions"),
+        );
     }
     if sig.asyncness.is_none() {
         cx.error(
             sig.fn_token.span,
-            format!("`#[{attr}]` needs an `async fn`; write `async fn {}`", sig.ident),
+            format!(
+                "`#[{attr}]` needs an `async fn`; write `async fn {}`",
+                sig.ident
+            ),
         );
     }
     if let Some(u) = &sig.unsafety {
-        cx.error(u.span, format!("`#[{attr}]` cannot be used on `unsafe` functions"));
+        cx.error(
+            u.span,
+            format!("`#[{attr}]` cannot be used on `unsafe` functions"),
+        );
     }
     if let Some(abi) = &sig.abi {
-        cx.error(abi.span(), format!("`#[{attr}]` cannot be used on `extern` functions"));
+        cx.error(
+            abi.span(),
+            format!("`#[{attr}]` cannot be used on `extern` functions"),
+        );
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         let span = if sig.generics.params.is_empty() {
@@ -443,10 +459,16 @@ fn check_signature(trigger: TriggerAttr, item: &ItemFn, cx: &mut Ctxt) {
         } else {
             sig.generics.span()
         };
-        cx.error(span, format!("`#[{attr}]` cannot be used on generic functions"));
+        cx.error(
+            span,
+            format!("`#[{attr}]` cannot be used on generic functions"),
+        );
     }
     if let Some(v) = &sig.variadic {
-        cx.error(v.span(), format!("`#[{attr}]` cannot be used on variadic functions"));
+        cx.error(
+            v.span(),
+            format!("`#[{attr}]` cannot be used on variadic functions"),
+        );
     }
     for input in &sig.inputs {
         if let FnArg::Receiver(r) = input {
@@ -456,11 +478,15 @@ fn check_signature(trigger: TriggerAttr, item: &ItemFn, cx: &mut Ctxt) {
             );
         }
     }
-    if let ReturnType::Type(_, ty) = &sig.output {
-        if let Type::ImplTrait(t) = &**ty {
+    if let ReturnType::Type(_, ty) = &sig.output
+        && let Type::ImplTrait(t) = &**ty
+    {
+        {
             cx.error(
                 t.span(),
-                format!("`#[{attr}]` cannot name an `impl Trait` return type; return a concrete type"),
+                format!(
+                    "`#[{attr}]` cannot name an `impl Trait` return type; return a concrete type"
+                ),
             );
         }
     }
@@ -595,7 +621,10 @@ impl Args {
             other => {
                 cx.error(
                     other.span(),
-                    format!("`{key}` in `#[{}]` expects a string, e.g. `{key} = \"...\"`", self.attr),
+                    format!(
+                        "`{key}` in `#[{}]` expects a string, e.g. `{key} = \"...\"`",
+                        self.attr
+                    ),
                 );
                 None
             }
@@ -614,7 +643,10 @@ impl Args {
             if !self.poisoned {
                 cx.error(
                     attr_span,
-                    format!("`#[{}]` needs a `{key}` argument, e.g. `{key} = \"{example}\"`", self.attr),
+                    format!(
+                        "`#[{}]` needs a `{key}` argument, e.g. `{key} = \"{example}\"`",
+                        self.attr
+                    ),
                 );
             }
             return None;
@@ -636,7 +668,11 @@ impl Args {
         }
     }
 
-    fn string_array(&mut self, cx: &mut Ctxt, key: &'static str) -> Option<(Vec<(String, Span)>, Span)> {
+    fn string_array(
+        &mut self,
+        cx: &mut Ctxt,
+        key: &'static str,
+    ) -> Option<(Vec<(String, Span)>, Span)> {
         let (value, _) = self.take(key)?;
         match value {
             ArgValue::Array(items, span) => {
@@ -655,7 +691,10 @@ impl Args {
             other => {
                 cx.error(
                     other.span(),
-                    format!("`{key}` in `#[{}]` expects an array, e.g. `{key} = [\"get\", \"post\"]`", self.attr),
+                    format!(
+                        "`{key}` in `#[{}]` expects an array, e.g. `{key} = [\"get\", \"post\"]`",
+                        self.attr
+                    ),
                 );
                 None
             }
@@ -665,7 +704,13 @@ impl Args {
     /// Reports every argument nobody took, naming the accepted ones.
     fn finish(self, cx: &mut Ctxt, accepted: &[&str]) {
         for (arg, taken) in self.args.iter().zip(&self.taken) {
-            if !taken && !self.args.iter().take_while(|a| !std::ptr::eq(*a, arg)).any(|a| a.key == arg.key) {
+            if !taken
+                && !self
+                    .args
+                    .iter()
+                    .take_while(|a| !std::ptr::eq(*a, arg))
+                    .any(|a| a.key == arg.key)
+            {
                 let list = accepted
                     .iter()
                     .map(|k| format!("`{k}`"))
@@ -673,7 +718,10 @@ impl Args {
                     .join(", ");
                 cx.error(
                     arg.key.span(),
-                    format!("unknown `{}` argument `{}`; expected one of {list}", self.attr, arg.key),
+                    format!(
+                        "unknown `{}` argument `{}`; expected one of {list}",
+                        self.attr, arg.key
+                    ),
                 );
             }
         }
@@ -695,7 +743,11 @@ impl Args {
             let value = match &arg.value {
                 ArgValue::Lit(l) => lit_value(cx, l),
                 ArgValue::Array(items, _) => Some(Value::List(
-                    items.iter().filter_map(|l| lit_value(cx, l)).collect::<Vec<_>>().into(),
+                    items
+                        .iter()
+                        .filter_map(|l| lit_value(cx, l))
+                        .collect::<Vec<_>>()
+                        .into(),
                 )),
             };
             if let Some(value) = value {
@@ -827,9 +879,23 @@ fn trigger_kind(
             let path = args.required_string(cx, "path", attr_span, "container/{name}");
             let connection = args.string(cx, "connection");
             let source = args.string(cx, "source");
-            let source = parse_enum(cx, source, attr, "source", BlobSource::parse, "`EventGrid`, `LogsAndContainerScan`");
+            let source = parse_enum(
+                cx,
+                source,
+                attr,
+                "source",
+                BlobSource::parse,
+                "`EventGrid`, `LogsAndContainerScan`",
+            );
             let data_type = args.string(cx, "data_type");
-            let data_type = parse_enum(cx, data_type, attr, "data_type", DataType::parse, "`string`, `binary`, `stream`");
+            let data_type = parse_enum(
+                cx,
+                data_type,
+                attr,
+                "data_type",
+                DataType::parse,
+                "`string`, `binary`, `stream`",
+            );
             args.finish(cx, &["path", "connection", "source", "data_type", "name"]);
             BindingKind::BlobTrigger {
                 path: opt(path, &mut spans, "path")?,
@@ -852,7 +918,9 @@ fn trigger_kind(
             if let Some(typed) = typed_attr_for(&lower) {
                 cx.error(
                     type_span,
-                    format!("use `#[{typed}]` for `{type_name}` bindings: it checks their settings"),
+                    format!(
+                        "use `#[{typed}]` for `{type_name}` bindings: it checks their settings"
+                    ),
                 );
             }
             let properties = args.rest_as_properties(cx);
@@ -932,7 +1000,14 @@ fn binding_kind(
             let path = args.required_string(cx, "path", attr_span, "container/blob.txt");
             let connection = args.string(cx, "connection");
             let data_type = args.string(cx, "data_type");
-            let data_type = parse_enum(cx, data_type, attr, "data_type", DataType::parse, "`string`, `binary`, `stream`");
+            let data_type = parse_enum(
+                cx,
+                data_type,
+                attr,
+                "data_type",
+                DataType::parse,
+                "`string`, `binary`, `stream`",
+            );
             args.finish(cx, &["name", "path", "connection", "data_type"]);
             (
                 if kind == BindingAttr::BlobInput {
@@ -950,7 +1025,14 @@ fn binding_kind(
         BindingAttr::Generic => {
             let type_name = args.required_string(cx, "type", attr_span, "cosmosDB");
             let direction = args.required_string(cx, "direction", attr_span, "out");
-            let direction = parse_enum(cx, direction, attr, "direction", Direction::parse, "`in`, `out`, `inout`");
+            let direction = parse_enum(
+                cx,
+                direction,
+                attr,
+                "direction",
+                Direction::parse,
+                "`in`, `out`, `inout`",
+            );
             let (type_name, type_span) = type_name?;
             spans.keys.insert("type", type_span);
             if type_name.to_ascii_lowercase().ends_with("trigger") {

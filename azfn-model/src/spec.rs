@@ -201,9 +201,15 @@ impl BindingKind {
     pub fn is_builtin(&self) -> bool {
         match self {
             Self::HttpTrigger { .. } | Self::Http | Self::TimerTrigger { .. } => true,
-            Self::Generic { type_name, .. } => ["httpTrigger", "http", "timerTrigger", "manualTrigger", "warmupTrigger"]
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(type_name)),
+            Self::Generic { type_name, .. } => [
+                "httpTrigger",
+                "http",
+                "timerTrigger",
+                "manualTrigger",
+                "warmupTrigger",
+            ]
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(type_name)),
             _ => false,
         }
     }
@@ -265,7 +271,9 @@ impl HttpMethod {
 
     /// Parses a method name case-insensitively.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str().eq_ignore_ascii_case(s))
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s))
     }
 }
 

@@ -138,7 +138,9 @@ fn check_kind(spec: &FunctionSpec, binding: &Binding, index: usize, errors: &mut
             if route.is_some() {
                 check(
                     "route",
-                    route::parse_route(template).map(drop).map_err(|e| e.message),
+                    route::parse_route(template)
+                        .map(drop)
+                        .map_err(|e| e.message),
                 );
             }
         }
@@ -250,9 +252,7 @@ pub fn validate_app(specs: &[FunctionSpec]) -> Vec<AppError> {
                 });
             } else if let (Some((ra, ma)), Some((rb, mb))) = (http_route(earlier), http_route(spec))
             {
-                let overlap = ma.is_empty()
-                    || mb.is_empty()
-                    || ma.iter().any(|m| mb.contains(m));
+                let overlap = ma.is_empty() || mb.is_empty() || ma.iter().any(|m| mb.contains(m));
                 if overlap && route::routes_conflict(&ra, &rb) {
                     errors.push(AppError {
                         function: spec.name.to_string(),

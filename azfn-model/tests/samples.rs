@@ -1,6 +1,8 @@
 //! The shared samples: every invalid document that breaks a rule azfn enforces is rejected by
 //! the model with the expected message, and the valid ones pass.
 
+#![allow(clippy::panic, clippy::expect_used, reason = "test helpers fail the test with a message")]
+
 use std::path::{Path, PathBuf};
 
 use azfn_model::doc::{check_host_json, check_local_settings, read_function_json};
@@ -35,17 +37,50 @@ fn assert_one(errors: &[String], expected: &str) {
 #[test]
 fn invalid_function_samples_are_rejected() {
     let cases = [
-        ("bad-direction.json", "binding `myQueueItem`: `both` is not a valid binding direction; use `in`, `out` or `inout`"),
-        ("bindings-not-array.json", "`bindings` must be an array of binding objects"),
-        ("disabled-string.json", "`disabled` must be a boolean (`true` or `false`), not a string"),
-        ("eventhub-bad-cardinality.json", "binding `events`: `single` is not a valid `cardinality`; expected one of `one`, `many`"),
-        ("http-bad-authlevel.json", "binding `req`: `key` is not a valid `authLevel`; expected one of `anonymous`, `function`, `admin`"),
-        ("http-bad-method.json", "binding `req`: \"fetch\" is not a valid HTTP method; expected one of get, post, put, delete, patch, head, options, trace"),
-        ("missing-direction.json", "binding `req`: `direction` is missing; use `in`, `out` or `inout`"),
-        ("retry-bad-interval.json", "`retry.minimumInterval` must be a `hh:mm:ss` interval such as `00:00:10`, not \"10s\""),
-        ("servicebus-bad-accessrights.json", "binding `mySbMsg`: `write` is not a valid `accessRights`; expected one of `manage`, `listen`, `send`"),
-        ("sql-bad-commandtype.json", "binding `products`: `query` is not a valid `commandType`; expected one of `text`, `storedProcedure`"),
-        ("timer-runonstartup-string.json", "binding `myTimer`: `runOnStartup` must be a boolean (`true` or `false`), not a string"),
+        (
+            "bad-direction.json",
+            "binding `myQueueItem`: `both` is not a valid binding direction; use `in`, `out` or `inout`",
+        ),
+        (
+            "bindings-not-array.json",
+            "`bindings` must be an array of binding objects",
+        ),
+        (
+            "disabled-string.json",
+            "`disabled` must be a boolean (`true` or `false`), not a string",
+        ),
+        (
+            "eventhub-bad-cardinality.json",
+            "binding `events`: `single` is not a valid `cardinality`; expected one of `one`, `many`",
+        ),
+        (
+            "http-bad-authlevel.json",
+            "binding `req`: `key` is not a valid `authLevel`; expected one of `anonymous`, `function`, `admin`",
+        ),
+        (
+            "http-bad-method.json",
+            "binding `req`: \"fetch\" is not a valid HTTP method; expected one of get, post, put, delete, patch, head, options, trace",
+        ),
+        (
+            "missing-direction.json",
+            "binding `req`: `direction` is missing; use `in`, `out` or `inout`",
+        ),
+        (
+            "retry-bad-interval.json",
+            "`retry.minimumInterval` must be a `hh:mm:ss` interval such as `00:00:10`, not \"10s\"",
+        ),
+        (
+            "servicebus-bad-accessrights.json",
+            "binding `mySbMsg`: `write` is not a valid `accessRights`; expected one of `manage`, `listen`, `send`",
+        ),
+        (
+            "sql-bad-commandtype.json",
+            "binding `products`: `query` is not a valid `commandType`; expected one of `text`, `storedProcedure`",
+        ),
+        (
+            "timer-runonstartup-string.json",
+            "binding `myTimer`: `runOnStartup` must be a boolean (`true` or `false`), not a string",
+        ),
     ];
     let dir = samples().join("invalid/function");
     let files = std::fs::read_dir(&dir).expect("samples folder").count();
@@ -58,14 +93,38 @@ fn invalid_function_samples_are_rejected() {
 #[test]
 fn invalid_host_samples_are_rejected() {
     let cases = [
-        ("customhandler-bad-authlevel.json", "`customHandler.http.defaultAuthorizationLevel` must be `anonymous`, `function` or `admin` (lower case), not \"Anonymous\""),
-        ("customhandler-unknown-property.json", "unknown `customHandler` property `enableForwardingHttpRequests`; expected one of description, enableForwardingHttpRequest, enableProxyingHttpRequest, http, port"),
-        ("extensionbundle-unknown-property.json", "unknown `extensionBundle` property `preview`; only `id` and `version` are allowed"),
-        ("functiontimeout-bad.json", "`functionTimeout` must be a `hh:mm:ss` interval or `-1`, not \"5 minutes\""),
-        ("http-missing-routeprefix.json", "`extensions.http` must set `routePrefix` (use `\"api\"` for the default)"),
-        ("loglevel-bad.json", "`logging.logLevel.default` must be one of Critical, Debug, Error, Information, None, Trace, Warning, not \"Info\""),
-        ("missing-version.json", "`host.json` is missing the required `version` property; set `\"version\": \"2.0\"`"),
-        ("version-3.json", "\"3.0\" is an invalid value for `host.json` `version`; it must be `\"2.0\"`"),
+        (
+            "customhandler-bad-authlevel.json",
+            "`customHandler.http.defaultAuthorizationLevel` must be `anonymous`, `function` or `admin` (lower case), not \"Anonymous\"",
+        ),
+        (
+            "customhandler-unknown-property.json",
+            "unknown `customHandler` property `enableForwardingHttpRequests`; expected one of description, enableForwardingHttpRequest, enableProxyingHttpRequest, http, port",
+        ),
+        (
+            "extensionbundle-unknown-property.json",
+            "unknown `extensionBundle` property `preview`; only `id` and `version` are allowed",
+        ),
+        (
+            "functiontimeout-bad.json",
+            "`functionTimeout` must be a `hh:mm:ss` interval or `-1`, not \"5 minutes\"",
+        ),
+        (
+            "http-missing-routeprefix.json",
+            "`extensions.http` must set `routePrefix` (use `\"api\"` for the default)",
+        ),
+        (
+            "loglevel-bad.json",
+            "`logging.logLevel.default` must be one of Critical, Debug, Error, Information, None, Trace, Warning, not \"Info\"",
+        ),
+        (
+            "missing-version.json",
+            "`host.json` is missing the required `version` property; set `\"version\": \"2.0\"`",
+        ),
+        (
+            "version-3.json",
+            "\"3.0\" is an invalid value for `host.json` `version`; it must be `\"2.0\"`",
+        ),
     ];
     for (file, expected) in cases {
         let doc = load(&samples().join("invalid/host").join(file));
@@ -76,11 +135,26 @@ fn invalid_host_samples_are_rejected() {
 #[test]
 fn invalid_local_settings_samples_are_rejected() {
     let cases = [
-        ("isencrypted-string.json", "`IsEncrypted` must be a boolean (`true` or `false`), not a string"),
-        ("localhttpport-string.json", "`Host.LocalHttpPort` must be an integer, not \"7071\""),
-        ("values-not-object.json", "`Values` must be an object of string settings"),
-        ("worker-runtime-Custom-capitalized.json", "`FUNCTIONS_WORKER_RUNTIME` `Custom` is not valid; custom handlers use `custom` (lower case)"),
-        ("worker-runtime-unknown.json", "`FUNCTIONS_WORKER_RUNTIME` `rust` is not valid; custom handlers use `custom` (lower case)"),
+        (
+            "isencrypted-string.json",
+            "`IsEncrypted` must be a boolean (`true` or `false`), not a string",
+        ),
+        (
+            "localhttpport-string.json",
+            "`Host.LocalHttpPort` must be an integer, not \"7071\"",
+        ),
+        (
+            "values-not-object.json",
+            "`Values` must be an object of string settings",
+        ),
+        (
+            "worker-runtime-Custom-capitalized.json",
+            "`FUNCTIONS_WORKER_RUNTIME` `Custom` is not valid; custom handlers use `custom` (lower case)",
+        ),
+        (
+            "worker-runtime-unknown.json",
+            "`FUNCTIONS_WORKER_RUNTIME` `rust` is not valid; custom handlers use `custom` (lower case)",
+        ),
     ];
     for (file, expected) in cases {
         let doc = load(&samples().join("invalid/local.settings").join(file));
@@ -107,7 +181,8 @@ fn valid_host_and_local_settings_samples_pass() {
 
 #[test]
 fn custom_handler_templates_pass() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/catalog/custom-handler-templates");
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/catalog/custom-handler-templates");
     for entry in std::fs::read_dir(dir).expect("templates folder") {
         let path = entry.expect("entry").path().join("function.json");
         let name = "sample";
