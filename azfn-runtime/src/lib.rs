@@ -1,1 +1,186 @@
-//! azfn-runtime
+//! Write Azure Functions in Rust as [custom handlers]: typed inputs and outputs, attribute macros,
+//! and a small hyper server that speaks the host's protocol exactly.
+//!
+//! ```no_run
+//! use azfn_runtime::{
+//!     Context, Error, HttpRequest, HttpResponse, Json, Outputs, http_trigger, queue_output,
+//!     queue_trigger,
+//! };
+//!
+//! #[derive(serde::Deserialize, serde::Serialize)]
+//! struct Order { id: u64, quantity: u32 }
+//!
+//! #[http_trigger(route = "orders", methods = ["post"], auth_level = "anonymous")]
+//! #[queue_output(name = "message", queue_name = "orders")]
+//! async fn create_order(req: HttpRequest, ctx: Context) -> Result<OrderOutputs, Error> {
+//!     let order: Order = req.json()?; // a body that is not an Order answers 400
+//!     ctx.log(format_args!("order {} received", order.id));
+//!     Ok(OrderOutputs { res: HttpResponse::created().text("queued"), message: Some(Json(order)) })
+//! }
+//!
+//! #[derive(Outputs)]
+//! struct OrderOutputs { res: HttpResponse, message: Option<Json<Order>> }
+//!
+//! #[queue_trigger(queue_name = "orders")]
+//! async fn process_order(order: Json<Order>) -> Result<(), Error> {
+//!     tracing::info!(id = order.id, "processing"); // goes into the invocation's logs
+//!     Ok(())
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     // With `azfn-build` in build.rs: `azfn_runtime::app!().run()` (checks the manifest).
+//!     azfn_runtime::App::new().run()
+//! }
+//! ```
+//!
+//! The attributes (`#[http_trigger]`, `#[queue_trigger]`, `#[timer_trigger]`, `#[blob_trigger]`,
+//! `#[generic_trigger]`, `#[queue_output]`, `#[blob_input]`, `#[blob_output]`, `#[binding]`,
+//! `#[derive(Outputs)]`) register each function; `build.rs` (with `azfn-build`) writes the
+//! `function.json` files and a manifest that [`app!`] embeds. At start the app checks that the
+//! manifest and the compiled functions agree, then listens on
+//! `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT`.
+//!
+//! # Parameters and return values
+//!
+//! A parameter is anything that implements [`FromInvocation`]: [`HttpRequest`], [`Json<T>`],
+//! `String`, `Vec<u8>`, [`Bytes`], `serde_json::Value`, [`TimerInfo`], [`QueueMessage`],
+//! [`Blob`], [`BlobInfo`], [`Metadata`], [`Context`], or an `Option` of one. The host's
+//! double encoding of strings and numbers (`"\"HelloWorld\""`) is undone for you, and
+//! `binary` data is base64-decoded.
+//!
+//! A function returns anything that implements [`IntoInvocationResult`]: `()`, one output value
+//! ([`HttpResponse`], `String`, `Vec<u8>`, [`Bytes`], [`Json<T>`], `serde_json::Value`, an
+//! `Option` of one), a `#[derive(Outputs)]` struct with one field per output binding, or a
+//! `Result` of these whose error converts into [`Error`]. Output bytes are sent base64-encoded
+//! so the host's base64 guessing cannot corrupt them (see [`OutputValue`]).
+//!
+//! # Modes
+//!
+//! - **Payload mode** (every function by default): the host `POST`s
+//!   `{"Data": {...}, "Metadata": {...}}` to `/{FunctionName}` (matched case-insensitively) and
+//!   the app answers `200` with `{"Outputs": {...}, "Logs": [...], "ReturnValue": ...}`.
+//! - **Forwarding mode** (`enableForwardingHttpRequest`, from the manifest or
+//!   [`App::forwarding`]): functions with only an HTTP trigger and an HTTP output receive the
+//!   client's request itself at `/{routePrefix}/{route}`, routed with the route template
+//!   (parameters, constraints, optional and catch-all segments) and the declared methods (405
+//!   otherwise), and answer it directly. Response bodies can be streamed ([`Body::channel`]).
+//!
+//! `GET /` always answers `200` at once: it is the host's readiness probe and health ping.
+//!
+//! # Failure semantics
+//!
+//! A function that returns `Err` or panics fails only its own invocation; the server keeps
+//! serving.
+//!
+//! - **HTTP-triggered functions** answer their caller: in payload mode with a successful
+//!   invocation whose `res` is a `500` response `{"error": "Internal Server Error"}` (the
+//!   captured `Logs` are kept, so the failure shows up in the invocation's logs); in forwarding
+//!   mode with that `500` response. An [`Error`] with a 4xx [status](Error::with_status) answers
+//!   that status with its message; other messages are only sent with
+//!   [`App::expose_errors`]. A body that a [`Json`] parameter cannot parse answers `400`.
+//! - **Other functions** (queue, timer, blob, …) fail the invocation: the app answers the host
+//!   `500` with `{"error": "function `x` failed: ..."}`, so the host records a failure and
+//!   retries the message (queue messages end in the poison queue after `maxDequeueCount`). The
+//!   host discards `Logs` on failure, which is why every log line is also printed.
+//!
+//! Invalid requests never reach a function and never stop the server: malformed JSON, a missing
+//! or non-object `Data`, an empty body (`400`), a binding the function needs that is absent or of
+//! the wrong type (`400`, naming the binding and the expected type), an unknown function (`404`),
+//! a body over [`App::body_limit`] (`413`), a wrong method (`405`), a stalled body (`408`). Each
+//! answer is a JSON body `{"error": "..."}`.
+//!
+//! # Logging
+//!
+//! [`Context::log`] (and `warn`, `error`) and every [`tracing`] event emitted while an invocation
+//! runs go into that invocation's `Logs`, which the host records as Information-level logs
+//! correlated with the invocation (Application Insights traces), and are also printed with the
+//! function name and invocation id: INFO and below on stdout, WARN and ERROR on stderr (which
+//! the host logs as warnings and errors). A failed function's error is logged the same way.
+//!
+//! [`App`] installs a minimal subscriber for this when none is set (level from `AZFN_LOG`:
+//! `error`, `warn`, `info` (default), `debug`, `trace`, `off`). With your own subscriber, add
+//! [`LogLayer`] to it. Events of tasks you `tokio::spawn` are not tied to the invocation. When
+//! nothing logs, capture costs nothing.
+//!
+//! [custom handlers]: https://learn.microsoft.com/azure/azure-functions/functions-custom-handlers
+
+mod body;
+mod context;
+mod decode;
+mod error;
+mod extract;
+mod http_api;
+mod invocation;
+mod json;
+mod logging;
+mod manifest;
+mod output;
+mod registry;
+mod router;
+mod server;
+mod triggers;
+
+#[cfg(test)]
+mod tests;
+
+pub use crate::body::{Body, BodySender};
+pub use crate::context::{Context, RetryContext};
+pub use crate::error::{Error, Rejection};
+pub use crate::extract::FromInvocation;
+pub use crate::http_api::{Claim, HttpRequest, HttpResponse, Identity};
+pub use crate::invocation::Invocation;
+pub use crate::json::Json;
+pub use crate::logging::LogLayer;
+pub use crate::output::{
+    FunctionResult, IntoInvocationResult, IntoOutputValue, OutputShape, OutputValue,
+};
+pub use crate::server::{App, handler_port};
+pub use crate::triggers::{Blob, BlobInfo, Metadata, QueueMessage, ScheduleStatus, TimerInfo};
+
+pub use ::bytes::Bytes;
+pub use ::http;
+
+// The attribute macros of azfn-macros: the attributes `http_trigger`, `queue_trigger`,
+// `timer_trigger`, `blob_trigger`, `generic_trigger`, `queue_output`, `blob_input`,
+// `blob_output`, `binding`, and the derive `Outputs`.
+#[cfg(feature = "macros")]
+pub use azfn_macros::{
+    Outputs, binding, blob_input, blob_output, blob_trigger, generic_trigger, http_trigger,
+    queue_output, queue_trigger, timer_trigger,
+};
+
+/// Builds the [`App`] of this crate from the manifest `azfn-build` wrote into `OUT_DIR`.
+///
+/// ```ignore
+/// fn main() -> std::process::ExitCode {
+///     azfn_runtime::app!().run()
+/// }
+/// ```
+///
+/// Needs a `build.rs` that runs `azfn_build` (it writes `$OUT_DIR/azfn/manifest.json`). Without
+/// one, use [`App::new`].
+#[macro_export]
+macro_rules! app {
+    () => {
+        $crate::App::from_manifest(::core::include_str!(::core::concat!(
+            ::core::env!("OUT_DIR"),
+            "/azfn/manifest.json"
+        )))
+    };
+}
+
+/// Items used by the code the macros generate. Not public API: they may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use ::inventory;
+    pub use azfn_model::{
+        AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod,
+        Value,
+    };
+
+    pub use crate::invocation::Invocation;
+    pub use crate::output::{OutputCheck, OutputShape, check_outputs};
+    pub use crate::registry::{
+        BoxFuture, Handler, Outcome, Registration, box_future, reject, respond,
+    };
+}

@@ -1,0 +1,163 @@
+//! [`Invocation`]: one invocation as the runtime received it.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use azfn_model::{Binding, BindingKind, FunctionSpec};
+use bytes::Bytes;
+use http::{HeaderMap, Method, Uri};
+use serde_json::{Map, Value};
+
+use crate::error::Rejection;
+use crate::logging::LogSink;
+
+/// Values shared by every invocation, set with [`App::state`](crate::App::state).
+#[derive(Default)]
+pub(crate) struct StateMap(HashMap<TypeId, Arc<dyn Any + Send + Sync>>);
+
+impl StateMap {
+    pub(crate) fn insert<T: Send + Sync + 'static>(&mut self, value: T) {
+        self.0.insert(TypeId::of::<T>(), Arc::new(value));
+    }
+
+    pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.0.get(&TypeId::of::<T>())?.downcast_ref::<T>()
+    }
+}
+
+impl fmt::Debug for StateMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StateMap")
+            .field("len", &self.0.len())
+            .finish()
+    }
+}
+
+/// An HTTP request forwarded by the host (forwarding mode, contract §6), body already read.
+#[derive(Debug)]
+pub(crate) struct Forwarded {
+    pub(crate) method: Method,
+    pub(crate) uri: Uri,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) params: Vec<(String, Option<String>)>,
+}
+
+#[derive(Debug)]
+pub(crate) enum Source {
+    /// Payload mode: the `Data` and `Metadata` objects of the request body.
+    Payload {
+        data: Map<String, Value>,
+        metadata: Map<String, Value>,
+    },
+    Forwarded(Forwarded),
+}
+
+/// One invocation as the runtime received it: the function, the invocation id, and either the
+/// `Data`/`Metadata` of a payload-mode request or the HTTP request of forwarding mode.
+///
+/// Extractors ([`FromInvocation`](crate::FromInvocation)) read from it; implement that trait for
+/// your own types with the accessors below.
+pub struct Invocation {
+    pub(crate) spec: &'static FunctionSpec,
+    pub(crate) sink: Arc<LogSink>,
+    pub(crate) state: Arc<StateMap>,
+    pub(crate) source: Source,
+}
+
+impl fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Invocation")
+            .field("function", &self.function_name())
+            .field("invocation_id", &self.invocation_id())
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Invocation {
+    /// The function's name.
+    pub fn function_name(&self) -> &'static str {
+        let spec: &'static FunctionSpec = self.spec;
+        &spec.name
+    }
+
+    /// The invocation id (`X-Azure-Functions-InvocationId`), or a locally generated id when the
+    /// request carried none.
+    pub fn invocation_id(&self) -> &str {
+        &self.sink.invocation_id
+    }
+
+    /// The function's spec.
+    pub fn spec(&self) -> &'static FunctionSpec {
+        self.spec
+    }
+
+    /// The binding with this name, if the function declares it.
+    pub fn binding(&self, name: &str) -> Option<&'static Binding> {
+        let spec: &'static FunctionSpec = self.spec;
+        spec.binding(name)
+    }
+
+    /// `true` in forwarding mode, where the function receives the HTTP request itself.
+    pub fn is_forwarded(&self) -> bool {
+        matches!(self.source, Source::Forwarded(_))
+    }
+
+    /// The raw value of `binding` in the payload's `Data`, exactly as the host sent it (still
+    /// double-encoded). `None` in forwarding mode or when absent.
+    pub fn data(&self, binding: &str) -> Option<&Value> {
+        match &self.source {
+            Source::Payload { data, .. } => crate::decode::get_ci(data, binding),
+            Source::Forwarded(_) => None,
+        }
+    }
+
+    /// The payload's raw `Metadata` object (still double-encoded); empty in forwarding mode.
+    pub fn raw_metadata(&self) -> &Map<String, Value> {
+        static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        match &self.source {
+            Source::Payload { metadata, .. } => metadata,
+            Source::Forwarded(_) => EMPTY.get_or_init(Map::new),
+        }
+    }
+
+    /// The shared value of type `T` registered with [`App::state`](crate::App::state).
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.state.get::<T>()
+    }
+
+    /// The value of a binding, rejecting when it is absent or `null`.
+    pub(crate) fn value(&self, binding: &str) -> Result<&Value, Rejection> {
+        match self.data(binding) {
+            Some(Value::Null) | None => Err(Rejection::missing(binding)),
+            Some(v) => Ok(v),
+        }
+    }
+
+    /// `true` if `binding` is the HTTP trigger (always, in forwarding mode).
+    pub(crate) fn is_http_request(&self, binding: &str) -> bool {
+        if self.is_forwarded() {
+            return true;
+        }
+        matches!(
+            self.binding(binding).map(|b| &b.kind),
+            Some(BindingKind::HttpTrigger { .. })
+        )
+    }
+
+    /// `true` if `binding` has `dataType: binary`, i.e. the host sends its bytes as base64.
+    pub(crate) fn is_binary(&self, binding: &str) -> bool {
+        self.binding(binding)
+            .is_some_and(crate::output::binding_is_binary)
+    }
+
+    pub(crate) fn forwarded(&self) -> Option<&Forwarded> {
+        match &self.source {
+            Source::Forwarded(f) => Some(f),
+            Source::Payload { .. } => None,
+        }
+    }
+}

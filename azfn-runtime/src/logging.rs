@@ -1,0 +1,257 @@
+//! Per-invocation log capture: `tracing` events and [`Context::log`](crate::Context::log) calls
+//! go into the invocation's `Logs` and to stdout/stderr.
+
+use std::fmt::{self, Write as _};
+use std::io::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tracing::field::{Field, Visit};
+use tracing::span;
+use tracing::subscriber::Interest;
+use tracing::{Event, Level, Metadata, Subscriber};
+
+/// Where one invocation's log lines go.
+#[derive(Debug)]
+pub(crate) struct LogSink {
+    pub(crate) invocation_id: String,
+    pub(crate) function: &'static str,
+    /// `false` in forwarding mode, where the host reads no `Logs`.
+    capture: bool,
+    lines: Mutex<Vec<String>>,
+}
+
+impl LogSink {
+    pub(crate) fn new(invocation_id: String, function: &'static str, capture: bool) -> Self {
+        Self {
+            invocation_id,
+            function,
+            capture,
+            lines: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Adds one entry to `Logs`.
+    pub(crate) fn push(&self, level: Level, message: &str) {
+        if !self.capture {
+            return;
+        }
+        let entry = if level == Level::INFO {
+            message.to_owned()
+        } else {
+            format!("{level}: {message}")
+        };
+        self.lines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(entry);
+    }
+
+    /// The captured entries, leaving the sink empty.
+    pub(crate) fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.lines.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Captures the line and prints it with the invocation id.
+    pub(crate) fn log(&self, level: Level, message: &str) {
+        self.push(level, message);
+        print_line(level, Some(self), message);
+    }
+}
+
+tokio::task_local! {
+    static CURRENT: Arc<LogSink>;
+}
+
+/// Runs `future` with `sink` as the current invocation's sink.
+pub(crate) async fn scope<F: Future>(sink: Arc<LogSink>, future: F) -> F::Output {
+    CURRENT.scope(sink, future).await
+}
+
+fn with_current<R>(f: impl FnOnce(&LogSink) -> R) -> Option<R> {
+    CURRENT.try_with(|sink| f(sink)).ok()
+}
+
+/// Prints one log line: INFO and below on stdout, WARN and ERROR on stderr (the host logs stderr
+/// lines as errors, or as warnings when they contain "warn"). Each line of a multi-line message
+/// gets the prefix, because the host reads its handler's output line by line.
+pub(crate) fn print_line(level: Level, sink: Option<&LogSink>, message: &str) {
+    let prefix = match sink {
+        Some(sink) => format!("{level} [{} {}] ", sink.function, sink.invocation_id),
+        None => format!("{level} "),
+    };
+    let mut text = String::with_capacity(prefix.len() + message.len() + 1);
+    for line in message.lines() {
+        text.push_str(&prefix);
+        text.push_str(line);
+        text.push('\n');
+    }
+    if text.is_empty() {
+        text.push_str(prefix.trim_end());
+        text.push('\n');
+    }
+    // Ignore write errors: a closed stdout must not fail the invocation.
+    if level <= Level::WARN {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+}
+
+/// Formats an event as `message key=value ...`.
+fn format_event(event: &Event<'_>) -> String {
+    struct Visitor {
+        message: String,
+        fields: String,
+    }
+    impl Visit for Visitor {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == "message" {
+                self.message.push_str(value);
+            } else {
+                let _ = write!(self.fields, " {}={value:?}", field.name());
+            }
+        }
+        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+            if field.name() == "message" {
+                let _ = write!(self.message, "{value:?}");
+            } else {
+                let _ = write!(self.fields, " {}={value:?}", field.name());
+            }
+        }
+    }
+    let mut visitor = Visitor {
+        message: String::new(),
+        fields: String::new(),
+    };
+    event.record(&mut visitor);
+    if visitor.message.is_empty() {
+        visitor.fields.trim_start().to_owned()
+    } else {
+        visitor.message.push_str(&visitor.fields);
+        visitor.message
+    }
+}
+
+/// A [`tracing_subscriber::Layer`] that adds the `tracing` events of an invocation to that
+/// invocation's `Logs` (payload mode), so they show up in Application Insights correlated with
+/// the invocation.
+///
+/// You only need it if you install your own subscriber; otherwise [`App`](crate::App) installs
+/// one that captures events and also prints them (with the invocation id) to stdout/stderr.
+/// This layer only captures: print with your own formatting layer.
+///
+/// ```no_run
+/// use tracing_subscriber::layer::SubscriberExt as _;
+///
+/// // Add the layer to your subscriber, beside your formatting layer.
+/// let subscriber = tracing_subscriber::registry().with(azfn_runtime::LogLayer::new());
+/// tracing::subscriber::set_global_default(subscriber).expect("no subscriber set yet");
+/// ```
+///
+/// Only events emitted by the invocation's own task are captured (a task spawned with
+/// `tokio::spawn` runs outside the invocation).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogLayer {
+    _priv: (),
+}
+
+impl LogLayer {
+    /// The layer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl<S: Subscriber> tracing_subscriber::Layer<S> for LogLayer {
+    fn on_event(&self, event: &Event<'_>, _ctx: tracing_subscriber::layer::Context<'_, S>) {
+        let level = *event.metadata().level();
+        with_current(|sink| {
+            if sink.capture {
+                sink.push(level, &format_event(event));
+            }
+        });
+    }
+}
+
+/// The subscriber [`App`](crate::App) installs when none is set: events at or above `max_level`
+/// (from `AZFN_LOG`, default `info`) are captured into the current invocation's `Logs` and
+/// printed. Spans are accepted but not recorded.
+pub(crate) struct DefaultSubscriber {
+    max_level: Level,
+    next_id: std::sync::atomic::AtomicU64,
+}
+
+impl DefaultSubscriber {
+    pub(crate) fn from_env() -> Option<Self> {
+        let max_level = match std::env::var("AZFN_LOG") {
+            Err(_) => Level::INFO,
+            Ok(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "off" | "none" => return None,
+                "error" => Level::ERROR,
+                "warn" | "warning" => Level::WARN,
+                "debug" => Level::DEBUG,
+                "trace" => Level::TRACE,
+                _ => Level::INFO,
+            },
+        };
+        Some(Self {
+            max_level,
+            next_id: std::sync::atomic::AtomicU64::new(1),
+        })
+    }
+}
+
+impl Subscriber for DefaultSubscriber {
+    fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+        if self.enabled(metadata) {
+            Interest::always()
+        } else {
+            Interest::never()
+        }
+    }
+
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        *metadata.level() <= self.max_level
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::from_level(
+            self.max_level,
+        ))
+    }
+
+    fn new_span(&self, _span: &span::Attributes<'_>) -> span::Id {
+        let id = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        span::Id::from_u64(id.max(1))
+    }
+
+    fn record(&self, _span: &span::Id, _values: &span::Record<'_>) {}
+
+    fn record_follows_from(&self, _span: &span::Id, _follows: &span::Id) {}
+
+    fn event(&self, event: &Event<'_>) {
+        let level = *event.metadata().level();
+        let text = format_event(event);
+        if with_current(|sink| sink.log(level, &text)).is_none() {
+            let target = event.metadata().target();
+            print_line(level, None, &format!("{target}: {text}"));
+        }
+    }
+
+    fn enter(&self, _span: &span::Id) {}
+
+    fn exit(&self, _span: &span::Id) {}
+}
+
+/// Installs [`DefaultSubscriber`] unless a global subscriber is already set.
+pub(crate) fn install_default_subscriber() {
+    if tracing::dispatcher::has_been_set() {
+        return;
+    }
+    if let Some(subscriber) = DefaultSubscriber::from_env() {
+        // Fails only if another thread won the race; then theirs is used.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    }
+}

@@ -1,0 +1,824 @@
+//! [`App`] and the hyper server speaking the custom-handler protocol.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use azfn_model::{Binding, BindingKind, FunctionSpec};
+use bytes::{Bytes, BytesMut};
+use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+use http_body_util::BodyExt as _;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use tokio::net::TcpListener;
+use tracing::Level;
+
+use crate::body::Body;
+use crate::error::{Error, Rejection};
+use crate::http_api::HttpResponse;
+use crate::invocation::{Forwarded, Invocation, Source, StateMap};
+use crate::logging::{self, LogSink};
+use crate::manifest::Manifest;
+use crate::output::{self, encode_output, failure_response, http_object, into_response};
+use crate::registry::{self, OutcomeKind, Registration};
+use crate::router::{Resolved, Router};
+
+const INVOCATION_ID: &str = "x-azure-functions-invocationid";
+const DEFAULT_BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// The function app: serves every registered function to the Functions host.
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// struct Db; // shared with every invocation, read with `Context::state`
+///
+/// fn main() -> std::process::ExitCode {
+///     // With a build manifest (the usual case): `azfn_runtime::app!()`.
+///     azfn_runtime::App::new()
+///         .state(Db)
+///         .body_limit(32 * 1024 * 1024)
+///         .body_idle_timeout(Duration::from_secs(30))
+///         .run()
+/// }
+/// ```
+///
+/// [`app!`](crate::app!) builds it from the build manifest written by `azfn-build` and checks
+/// at start that the manifest agrees with the functions compiled in; [`App::new`] builds one
+/// without a manifest (payload mode unless [`forwarding`](Self::forwarding) is set).
+pub struct App {
+    manifest: Option<Result<Manifest, Error>>,
+    forwarding: Option<bool>,
+    route_prefix: Option<String>,
+    body_limit: usize,
+    body_idle_timeout: Duration,
+    expose_errors: bool,
+    state: StateMap,
+    default_subscriber: bool,
+}
+
+impl fmt::Debug for App {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("App")
+            .field("manifest", &self.manifest)
+            .field("forwarding", &self.forwarding)
+            .field("route_prefix", &self.route_prefix)
+            .field("body_limit", &self.body_limit)
+            .field("body_idle_timeout", &self.body_idle_timeout)
+            .field("expose_errors", &self.expose_errors)
+            .field("state", &self.state)
+            .field("default_subscriber", &self.default_subscriber)
+            .finish()
+    }
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl App {
+    /// An app without a build manifest: no agreement check, payload mode, route prefix `api`.
+    pub fn new() -> Self {
+        Self {
+            manifest: None,
+            forwarding: None,
+            route_prefix: None,
+            body_limit: DEFAULT_BODY_LIMIT,
+            body_idle_timeout: Duration::from_secs(60),
+            expose_errors: false,
+            state: StateMap::default(),
+            default_subscriber: true,
+        }
+    }
+
+    /// An app from the text of a build manifest (what [`app!`](crate::app!) does with the one in
+    /// `OUT_DIR`). An invalid manifest is reported when the app starts.
+    pub fn from_manifest(manifest: &str) -> Self {
+        Self {
+            manifest: Some(Manifest::parse(manifest)),
+            ..Self::new()
+        }
+    }
+
+    /// Serves HTTP-only functions in forwarding mode (`enableForwardingHttpRequest`) at
+    /// `/{routePrefix}/{route}`. Normally read from the manifest; must agree with `host.json`.
+    #[must_use]
+    pub fn forwarding(mut self, enabled: bool) -> Self {
+        self.forwarding = Some(enabled);
+        self
+    }
+
+    /// The route prefix of forwarding mode (`extensions.http.routePrefix`, default `api`).
+    /// Normally read from the manifest; must agree with `host.json`.
+    #[must_use]
+    pub fn route_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.route_prefix = Some(prefix.into());
+        self
+    }
+
+    /// The largest request body accepted (default 256 MiB: the host accepts HTTP requests up to
+    /// 100 MB, and the payload carries binary bodies as base64 and a JSON body's fields again in
+    /// `Metadata`). Larger requests get 413.
+    #[must_use]
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// How long a request body may stall between two chunks before the request is answered
+    /// with 408 (default 60 s).
+    #[must_use]
+    pub fn body_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.body_idle_timeout = timeout;
+        self
+    }
+
+    /// Sends the message of a failed HTTP-triggered function to the caller (default: off; the
+    /// caller gets `{"error": "Internal Server Error"}` and the message goes to the logs). Errors
+    /// with a 4xx [status](Error::with_status) are always sent.
+    #[must_use]
+    pub fn expose_errors(mut self, expose: bool) -> Self {
+        self.expose_errors = expose;
+        self
+    }
+
+    /// Shares a value with every invocation, read with [`Context::state`](crate::Context::state).
+    /// One value per type.
+    #[must_use]
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// Whether to install azfn's `tracing` subscriber when none is set (default: on). Turn it
+    /// off if you install your own; add [`LogLayer`](crate::LogLayer) to it.
+    #[must_use]
+    pub fn default_subscriber(mut self, install: bool) -> Self {
+        self.default_subscriber = install;
+        self
+    }
+
+    /// Serves until the process is killed, on a new multi-threaded tokio runtime.
+    ///
+    /// Returns a failure exit code (after one line on stderr) if the app cannot start: no port
+    /// in the environment, a manifest that disagrees with the binary, duplicate function names.
+    pub fn run(self) -> ExitCode {
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => {
+                eprintln!("azfn: could not start the tokio runtime: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match runtime.block_on(self.serve()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("azfn: {}", format!("{e:#}").replace('\n', " "));
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    /// Serves on `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT` (or `$FUNCTIONS_HTTPWORKER_PORT`) on
+    /// the current tokio runtime. Only returns on a start-up error.
+    pub async fn serve(self) -> Result<(), Error> {
+        let port = handler_port(|name| std::env::var(name).ok())?;
+        let server = self.prepare()?;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .await
+            .map_err(|e| Error::msg(format!("could not listen on 127.0.0.1:{port}: {e}")))?;
+        server.accept_loop(listener).await
+    }
+
+    /// Serves on an existing listener (for tests: bind `127.0.0.1:0`). Only returns on a
+    /// start-up error.
+    pub async fn serve_with_listener(self, listener: TcpListener) -> Result<(), Error> {
+        self.prepare()?.accept_loop(listener).await
+    }
+
+    /// The start-up checks and the dispatch tables.
+    fn prepare(self) -> Result<Arc<Server>, Error> {
+        let all = registry::registered();
+        registry::check_duplicates(&all)?;
+        let manifest = self.manifest.transpose()?;
+        if let Some(m) = &manifest {
+            m.check(&all)?;
+        }
+        let forwarding = self
+            .forwarding
+            .or(manifest.as_ref().map(|m| m.forwarding))
+            .unwrap_or(false);
+        let prefix = self
+            .route_prefix
+            .or(manifest.map(|m| m.route_prefix))
+            .unwrap_or_else(|| "api".to_owned());
+        let (forwarded, payload): (Vec<&'static Registration>, Vec<&'static Registration>) = all
+            .into_iter()
+            .partition(|reg| forwarding && reg.spec.is_http_only());
+        let router = Router::new(&prefix, &forwarded)?;
+        if self.default_subscriber {
+            logging::install_default_subscriber();
+        }
+        Ok(Arc::new(Server {
+            payload: payload
+                .into_iter()
+                .map(|reg| (reg.spec.name.to_ascii_lowercase(), reg))
+                .collect(),
+            router: (!router.is_empty()).then_some(router),
+            body_limit: self.body_limit,
+            body_idle_timeout: self.body_idle_timeout,
+            expose_errors: self.expose_errors,
+            state: Arc::new(self.state),
+        }))
+    }
+}
+
+/// The port the host told the handler to listen on: `FUNCTIONS_CUSTOMHANDLER_PORT`, else
+/// `FUNCTIONS_HTTPWORKER_PORT`, read through `lookup` (pass `|name| std::env::var(name).ok()`).
+///
+/// ```
+/// let env = |name: &str| (name == "FUNCTIONS_HTTPWORKER_PORT").then(|| "7071".to_owned());
+/// assert_eq!(azfn_runtime::handler_port(env).unwrap(), 7071);
+/// let err = azfn_runtime::handler_port(|_| None).unwrap_err();
+/// assert!(err.to_string().starts_with("FUNCTIONS_CUSTOMHANDLER_PORT is not set"));
+/// ```
+pub fn handler_port(lookup: impl Fn(&str) -> Option<String>) -> Result<u16, Error> {
+    for name in ["FUNCTIONS_CUSTOMHANDLER_PORT", "FUNCTIONS_HTTPWORKER_PORT"] {
+        let Some(value) = lookup(name) else {
+            continue;
+        };
+        return match value.trim().parse::<u16>() {
+            Ok(port) if port != 0 => Ok(port),
+            _ => Err(Error::msg(format!(
+                "{name} is `{}`, which is not a TCP port (1-65535); the Azure Functions host sets it when it starts the handler",
+                value.escape_debug()
+            ))),
+        };
+    }
+    Err(Error::msg(
+        "FUNCTIONS_CUSTOMHANDLER_PORT is not set; the Azure Functions host sets it when it starts the handler (run the app with `func start` or `cargo azfn start`)",
+    ))
+}
+
+struct Server {
+    /// Functions invoked in payload mode, by lower-case name.
+    payload: HashMap<String, &'static Registration>,
+    router: Option<Router>,
+    body_limit: usize,
+    body_idle_timeout: Duration,
+    expose_errors: bool,
+    state: Arc<StateMap>,
+}
+
+/// The body of a payload-mode answer (contract §5.2).
+#[derive(Serialize)]
+struct PayloadResponse {
+    #[serde(rename = "Outputs")]
+    outputs: Map<String, Value>,
+    #[serde(rename = "Logs")]
+    logs: Vec<String>,
+    #[serde(rename = "ReturnValue")]
+    return_value: Value,
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
+    let mut res = Response::new(Body::from(body));
+    *res.status_mut() = status;
+    res.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    res
+}
+
+/// `{"error": message}` with this status.
+fn error_response(status: StatusCode, message: &str) -> Response<Body> {
+    let body = serde_json::to_vec(&serde_json::json!({ "error": message })).unwrap_or_default();
+    json_response(status, body)
+}
+
+fn new_invocation_id(headers: &HeaderMap) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    match headers.get(INVOCATION_ID).and_then(|v| v.to_str().ok()) {
+        Some(id) if !id.is_empty() => id.to_owned(),
+        _ => format!("local-{}", NEXT.fetch_add(1, Ordering::Relaxed)),
+    }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a non-string panic payload".to_owned()
+    }
+}
+
+/// The output binding that carries an HTTP-triggered function's response.
+fn http_output(spec: &'static FunctionSpec) -> Option<&'static Binding> {
+    let is_http_triggered = matches!(
+        spec.trigger().map(|t| &t.kind),
+        Some(BindingKind::HttpTrigger { .. })
+    );
+    if !is_http_triggered {
+        return None;
+    }
+    spec.outputs().find(|b| matches!(b.kind, BindingKind::Http))
+}
+
+fn function_name(reg: &'static Registration) -> &'static str {
+    let spec: &'static FunctionSpec = reg.spec;
+    &spec.name
+}
+
+impl Server {
+    async fn accept_loop(self: Arc<Self>, listener: TcpListener) -> Result<(), Error> {
+        loop {
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors or a connection reset before accept: keep going.
+                    logging::print_line(Level::WARN, None, &format!("azfn: accept failed: {e}"));
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            };
+            let _ = stream.set_nodelay(true);
+            let server = self.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let server = server.clone();
+                    async move { Ok::<_, Infallible>(server.handle(req).await) }
+                });
+                // Connection errors (client went away, malformed HTTP) end only this connection.
+                // hyper's header timeout also runs while a keep-alive connection is idle: keep
+                // it above .NET's pooled-connection idle timeout (1-2 min) so that the host,
+                // not us, closes idle connections (a server-side close can race with a request
+                // the host is sending).
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(Duration::from_secs(300))
+                    .keep_alive(true)
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    }
+
+    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
+        let path = req.uri().path();
+        // Readiness probe and health ping (contract §2.3): answered at once, always. A
+        // forwarded request for `/` carries an invocation id and goes on to routing.
+        if path == "/" && !req.headers().contains_key(INVOCATION_ID) {
+            return Response::new(Body::empty());
+        }
+        let segment = path
+            .strip_prefix('/')
+            .filter(|s| !s.is_empty() && !s.contains('/'));
+        if let Some(name) = segment
+            && let Some(reg) = self.payload.get(&name.to_ascii_lowercase()).copied()
+        {
+            if req.method() != Method::POST {
+                let mut res = error_response(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    &format!(
+                        "function `{}` is invoked with POST (the invocation payload), not {}",
+                        reg.spec.name,
+                        req.method()
+                    ),
+                );
+                res.headers_mut()
+                    .insert(ALLOW, HeaderValue::from_static("POST"));
+                return res;
+            }
+            return self.payload_invocation(reg, req).await;
+        }
+        if let Some(router) = &self.router {
+            match router.find(req.method(), path) {
+                Resolved::Function(reg, params) => {
+                    return self.forwarded_invocation(reg, params, req).await;
+                }
+                Resolved::MethodNotAllowed(allowed) => {
+                    let mut res = error_response(
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        &format!(
+                            "{} is not allowed for {path}; allowed: {}",
+                            req.method(),
+                            allowed.join(", ")
+                        ),
+                    );
+                    if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+                        res.headers_mut().insert(ALLOW, v);
+                    }
+                    return res;
+                }
+                Resolved::NotFound => {}
+            }
+        }
+        if path == "/" {
+            return Response::new(Body::empty());
+        }
+        let message = match segment.filter(|_| req.method() == Method::POST) {
+            Some(name) => format!(
+                "no function named `{}` in this app",
+                percent_encoding::percent_decode_str(name).decode_utf8_lossy()
+            ),
+            None => format!("no function serves {path}"),
+        };
+        error_response(StatusCode::NOT_FOUND, &message)
+    }
+
+    /// Reads a request body once, within the size limit and the idle timeout.
+    async fn read_body(
+        &self,
+        headers: &HeaderMap,
+        body: Incoming,
+    ) -> Result<Bytes, Response<Body>> {
+        let too_large = || {
+            error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!(
+                    "the request body is larger than the limit of {} bytes (App::body_limit)",
+                    self.body_limit
+                ),
+            )
+        };
+        let declared = headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > self.body_limit as u64) {
+            return Err(too_large());
+        }
+        let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(0));
+        let mut buf = BytesMut::with_capacity(capacity);
+        let mut body = http_body_util::Limited::new(body, self.body_limit);
+        loop {
+            match tokio::time::timeout(self.body_idle_timeout, body.frame()).await {
+                Err(_) => {
+                    return Err(error_response(
+                        StatusCode::REQUEST_TIMEOUT,
+                        "the request body stalled (App::body_idle_timeout)",
+                    ));
+                }
+                Ok(None) => break,
+                Ok(Some(Ok(frame))) => {
+                    if let Ok(data) = frame.into_data() {
+                        buf.extend_from_slice(&data);
+                    }
+                }
+                Ok(Some(Err(e))) => {
+                    if e.downcast_ref::<http_body_util::LengthLimitError>()
+                        .is_some()
+                    {
+                        return Err(too_large());
+                    }
+                    return Err(error_response(
+                        StatusCode::BAD_REQUEST,
+                        &format!("could not read the request body: {e}"),
+                    ));
+                }
+            }
+        }
+        Ok(buf.freeze())
+    }
+
+    async fn payload_invocation(
+        self: Arc<Self>,
+        reg: &'static Registration,
+        req: Request<Incoming>,
+    ) -> Response<Body> {
+        let (parts, body) = req.into_parts();
+        let bytes = match self.read_body(&parts.headers, body).await {
+            Ok(b) => b,
+            Err(res) => return res,
+        };
+        let (data, metadata) = match parse_payload(&bytes) {
+            Ok(p) => p,
+            Err(message) => {
+                return error_response(
+                    StatusCode::BAD_REQUEST,
+                    &format!("invocation of `{}`: {message}", reg.spec.name),
+                );
+            }
+        };
+        let sink = Arc::new(LogSink::new(
+            new_invocation_id(&parts.headers),
+            function_name(reg),
+            true,
+        ));
+        let inv = Invocation {
+            spec: reg.spec,
+            sink: sink.clone(),
+            state: self.state.clone(),
+            source: Source::Payload { data, metadata },
+        };
+        let server = self.clone();
+        let task_sink = sink.clone();
+        let task = tokio::spawn(logging::scope(sink.clone(), async move {
+            let outcome = (reg.handler)(inv).await;
+            server.render_payload(reg, outcome.0, &task_sink).await
+        }));
+        match task.await {
+            Ok(res) => res,
+            Err(e) => {
+                let error = join_error(e);
+                self.payload_failure(reg, error, &sink).await
+            }
+        }
+    }
+
+    async fn render_payload(
+        &self,
+        reg: &'static Registration,
+        outcome: OutcomeKind,
+        sink: &LogSink,
+    ) -> Response<Body> {
+        match outcome {
+            OutcomeKind::Rejected(r) => self.payload_rejection(reg, r, sink).await,
+            OutcomeKind::Finished(Err(e)) => self.payload_failure(reg, e, sink).await,
+            OutcomeKind::Finished(Ok(result)) => {
+                match self.encode_payload(reg.spec, result, sink).await {
+                    Ok(res) => res,
+                    Err(e) => self.payload_failure(reg, e, sink).await,
+                }
+            }
+        }
+    }
+
+    async fn encode_payload(
+        &self,
+        spec: &'static FunctionSpec,
+        result: output::FunctionResult,
+        sink: &LogSink,
+    ) -> Result<Response<Body>, Error> {
+        let mut outputs = Map::new();
+        let mut return_value = Value::Null;
+        for (binding, value) in output::pair_outputs(spec, result)? {
+            let encoded = encode_output(binding, value, self.body_limit, sink).await?;
+            if binding.name == "$return" {
+                return_value = encoded;
+            } else {
+                outputs.insert(binding.name.to_string(), encoded);
+            }
+        }
+        Ok(payload_ok(outputs, sink.take(), return_value))
+    }
+
+    /// A failed function: HTTP-triggered ones answer their caller (status 500 unless the error
+    /// says otherwise) through a successful invocation; others fail the invocation (500).
+    async fn payload_failure(
+        &self,
+        reg: &'static Registration,
+        error: Error,
+        sink: &LogSink,
+    ) -> Response<Body> {
+        log_failure(&error, sink);
+        if let Some(res) = http_output(reg.spec) {
+            let response = failure_response(&error, self.expose_errors);
+            return self.payload_http_answer(res, response, sink).await;
+        }
+        error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("function `{}` failed: {error}", reg.spec.name),
+        )
+    }
+
+    async fn payload_rejection(
+        &self,
+        reg: &'static Registration,
+        rejection: Rejection,
+        sink: &LogSink,
+    ) -> Response<Body> {
+        if rejection.is_from_request()
+            && let Some(res) = http_output(reg.spec)
+        {
+            sink.log(Level::WARN, &format!("request rejected: {rejection}"));
+            let response = HttpResponse::error_json(rejection.status(), rejection.message());
+            return self.payload_http_answer(res, response, sink).await;
+        }
+        sink.log(Level::ERROR, &format!("invocation rejected: {rejection}"));
+        error_response(
+            rejection.status(),
+            &format!("invocation of `{}`: {rejection}", reg.spec.name),
+        )
+    }
+
+    /// A 200 payload answer whose only output is this HTTP response.
+    async fn payload_http_answer(
+        &self,
+        binding: &'static Binding,
+        response: HttpResponse,
+        sink: &LogSink,
+    ) -> Response<Body> {
+        let object = match http_object(response, self.body_limit, sink).await {
+            Ok(o) => o,
+            Err(e) => {
+                serde_json::json!({ "statusCode": 500, "headers": {}, "body": e.to_string() })
+            }
+        };
+        let mut outputs = Map::new();
+        let mut return_value = Value::Null;
+        if binding.name == "$return" {
+            return_value = object;
+        } else {
+            outputs.insert(binding.name.to_string(), object);
+        }
+        payload_ok(outputs, sink.take(), return_value)
+    }
+
+    async fn forwarded_invocation(
+        self: Arc<Self>,
+        reg: &'static Registration,
+        params: Vec<(String, Option<String>)>,
+        req: Request<Incoming>,
+    ) -> Response<Body> {
+        let (parts, body) = req.into_parts();
+        let bytes = match self.read_body(&parts.headers, body).await {
+            Ok(b) => b,
+            Err(res) => return res,
+        };
+        let sink = Arc::new(LogSink::new(
+            new_invocation_id(&parts.headers),
+            function_name(reg),
+            false,
+        ));
+        let inv = Invocation {
+            spec: reg.spec,
+            sink: sink.clone(),
+            state: self.state.clone(),
+            source: Source::Forwarded(Forwarded {
+                method: parts.method,
+                uri: parts.uri,
+                headers: parts.headers,
+                body: bytes,
+                params,
+            }),
+        };
+        let expose = self.expose_errors;
+        let task_sink = sink.clone();
+        let task = tokio::spawn(logging::scope(sink.clone(), async move {
+            let outcome = (reg.handler)(inv).await;
+            render_forwarded(reg, outcome.0, expose, &task_sink)
+        }));
+        match task.await {
+            Ok(res) => res,
+            Err(e) => {
+                let error = join_error(e);
+                log_failure(&error, &sink);
+                to_hyper(failure_response(&error, self.expose_errors))
+            }
+        }
+    }
+}
+
+/// Logs a function's error: a warning when it chose a 4xx status (the caller is at fault), an
+/// error otherwise.
+fn log_failure(error: &Error, sink: &LogSink) {
+    match error.status() {
+        Some(status) if status.is_client_error() => sink.log(
+            Level::WARN,
+            &format!("function answered {}: {error:#}", status.as_u16()),
+        ),
+        _ => sink.log(Level::ERROR, &format!("function failed: {error:#}")),
+    }
+}
+
+fn join_error(e: tokio::task::JoinError) -> Error {
+    if e.is_panic() {
+        Error::msg(format!(
+            "the function panicked: {}",
+            panic_message(e.into_panic())
+        ))
+    } else {
+        Error::msg("the invocation was cancelled")
+    }
+}
+
+fn payload_ok(
+    outputs: Map<String, Value>,
+    logs: Vec<String>,
+    return_value: Value,
+) -> Response<Body> {
+    let body = PayloadResponse {
+        outputs,
+        logs,
+        return_value,
+    };
+    match serde_json::to_vec(&body) {
+        Ok(bytes) => json_response(StatusCode::OK, bytes),
+        Err(e) => error_response(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("could not encode the invocation result: {e}"),
+        ),
+    }
+}
+
+/// Splits `{"Data": {...}, "Metadata": {...}}` (contract §4.1).
+/// `Data` and `Metadata`.
+type Payload = (Map<String, Value>, Map<String, Value>);
+
+fn parse_payload(bytes: &[u8]) -> Result<Payload, String> {
+    const SHAPE: &str = r#"expected {"Data": {...}, "Metadata": {...}}"#;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(format!("the request body is empty; {SHAPE}"));
+    }
+    let doc: Value = serde_json::from_slice(bytes)
+        .map_err(|e| format!("the request body is not JSON ({e}); {SHAPE}"))?;
+    let Value::Object(mut top) = doc else {
+        return Err(format!(
+            "the request body is {}; {SHAPE}",
+            crate::http_api::describe(&doc)
+        ));
+    };
+    let mut take = |key: &str| {
+        let found = top.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned();
+        found.and_then(|k| top.remove(&k))
+    };
+    let data = match take("Data") {
+        Some(Value::Object(d)) => d,
+        None => return Err(format!("`Data` is missing; {SHAPE}")),
+        Some(other) => {
+            return Err(format!(
+                "`Data` is {}, not an object; {SHAPE}",
+                crate::http_api::describe(&other)
+            ));
+        }
+    };
+    let metadata = match take("Metadata") {
+        Some(Value::Object(m)) => m,
+        None | Some(Value::Null) => Map::new(),
+        Some(other) => {
+            return Err(format!(
+                "`Metadata` is {}, not an object; {SHAPE}",
+                crate::http_api::describe(&other)
+            ));
+        }
+    };
+    Ok((data, metadata))
+}
+
+fn to_hyper(response: HttpResponse) -> Response<Body> {
+    match response.into_parts() {
+        Ok((status, headers, body)) => {
+            let mut res = Response::new(body);
+            *res.status_mut() = status;
+            *res.headers_mut() = headers;
+            res
+        }
+        Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+fn render_forwarded(
+    reg: &'static Registration,
+    outcome: OutcomeKind,
+    expose: bool,
+    sink: &LogSink,
+) -> Response<Body> {
+    let failed = |e: Error| {
+        log_failure(&e, sink);
+        to_hyper(failure_response(&e, expose))
+    };
+    match outcome {
+        OutcomeKind::Rejected(r) => {
+            sink.log(Level::WARN, &format!("request rejected: {r}"));
+            error_response(r.status(), r.message())
+        }
+        OutcomeKind::Finished(Err(e)) => failed(e),
+        OutcomeKind::Finished(Ok(result)) => {
+            let paired = match output::pair_outputs(reg.spec, result) {
+                Ok(p) => p,
+                Err(e) => return failed(e),
+            };
+            match paired.into_iter().next() {
+                None => {
+                    let mut res = Response::new(Body::empty());
+                    *res.status_mut() = StatusCode::NO_CONTENT;
+                    res
+                }
+                Some((_, value)) => match into_response(value).and_then(HttpResponse::into_parts) {
+                    Ok((status, headers, body)) => {
+                        let mut res = Response::new(body);
+                        *res.status_mut() = status;
+                        *res.headers_mut() = headers;
+                        res
+                    }
+                    Err(e) => failed(e),
+                },
+            }
+        }
+    }
+}

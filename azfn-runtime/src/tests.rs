@@ -1,0 +1,267 @@
+//! Property tests: no JSON the host (or anyone) sends makes decoding panic.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use azfn_model::{
+    AuthLevel, Binding, BindingKind, DataType, Direction, FunctionSpec, Value as SpecValue,
+};
+use bytes::Bytes;
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+use crate::invocation::{Forwarded, Invocation, Source, StateMap};
+use crate::logging::LogSink;
+use crate::{
+    Blob, BlobInfo, Context, FromInvocation, HttpRequest, Json, Metadata, QueueMessage, TimerInfo,
+};
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_filter_map("finite", |f| serde_json::Number::from_f64(f)
+            .map(Value::Number)),
+        ".{0,12}".prop_map(Value::String),
+        "[A-Za-z0-9+/]{0,12}={0,2}".prop_map(Value::String),
+        prop_oneof![
+            Just("application/octet-stream"),
+            Just("multipart/form-data"),
+            Just("text/plain")
+        ]
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((key(), inner.clone()), 0..6)
+                .prop_map(|pairs| Value::Object(pairs.into_iter().collect())),
+            // The host's double encoding.
+            inner.prop_map(|v| Value::String(v.to_string())),
+        ]
+    })
+}
+
+/// Keys the decoders look for, and others.
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "Url",
+            "Method",
+            "Query",
+            "Headers",
+            "Params",
+            "Identities",
+            "Body",
+            "Content-Type",
+            "Claims",
+            "Type",
+            "Value",
+            "IsPastDue",
+            "ScheduleStatus",
+            "Schedule",
+            "Next",
+            "Id",
+            "DequeueCount",
+            "Uri",
+            "Properties",
+            "Metadata",
+            "name",
+            "RetryContext",
+            "RetryCount",
+            "Length",
+            "data",
+        ])
+        .prop_map(str::to_owned),
+        "[a-zA-Z$ -]{0,8}",
+    ]
+}
+
+fn leak(spec: FunctionSpec) -> &'static FunctionSpec {
+    Box::leak(Box::new(spec))
+}
+
+fn specs() -> Vec<&'static FunctionSpec> {
+    let b = |name: &'static str, kind: BindingKind| Binding {
+        name: Cow::Borrowed(name),
+        direction: Direction::In,
+        kind,
+    };
+    let one = |kind: BindingKind| {
+        leak(FunctionSpec {
+            name: Cow::Borrowed("f"),
+            bindings: Cow::Owned(vec![b("data", kind)]),
+        })
+    };
+    vec![
+        one(BindingKind::HttpTrigger {
+            route: None,
+            methods: Cow::Borrowed(&[]),
+            auth_level: AuthLevel::Anonymous,
+        }),
+        one(BindingKind::QueueTrigger {
+            queue_name: Cow::Borrowed("q"),
+            connection: None,
+        }),
+        one(BindingKind::BlobTrigger {
+            path: Cow::Borrowed("c/{name}"),
+            connection: None,
+            source: None,
+            data_type: Some(DataType::Binary),
+        }),
+        one(BindingKind::TimerTrigger {
+            schedule: Cow::Borrowed("0 * * * * *"),
+            run_on_startup: false,
+            use_monitor: None,
+        }),
+        one(BindingKind::Generic {
+            type_name: Cow::Borrowed("eventHubTrigger"),
+            properties: Cow::Owned(vec![(
+                Cow::Borrowed("dataType"),
+                SpecValue::Str(Cow::Borrowed("binary")),
+            )]),
+        }),
+    ]
+}
+
+fn invocation(spec: &'static FunctionSpec, source: Source) -> Invocation {
+    Invocation {
+        spec,
+        sink: Arc::new(LogSink::new("id".into(), "f", true)),
+        state: Arc::new(StateMap::default()),
+        source,
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Typed {
+    id: u64,
+    name: String,
+}
+
+/// Runs every extractor and every accessor; the results do not matter, panics do.
+fn extract_everything(inv: &Invocation) {
+    if let Ok(req) = HttpRequest::from_invocation(inv, "data") {
+        let _ = req.json::<Value>();
+        let _ = req.text();
+        let _ = req.query("name");
+        let _ = req.param("id");
+        let _ = (
+            req.url(),
+            req.path(),
+            req.content_type(),
+            req.identities().len(),
+        );
+        let _ = format!("{req:?}");
+    }
+    let _ = Json::<Value>::from_invocation(inv, "data");
+    let _ = Json::<Typed>::from_invocation(inv, "data");
+    let _ = Json::<u32>::from_invocation(inv, "data");
+    let _ = String::from_invocation(inv, "data");
+    let _ = Vec::<u8>::from_invocation(inv, "data");
+    let _ = Bytes::from_invocation(inv, "data");
+    let _ = Value::from_invocation(inv, "data");
+    let _ = Option::<String>::from_invocation(inv, "absent");
+    let _ = TimerInfo::from_invocation(inv, "data");
+    if let Ok(msg) = QueueMessage::from_invocation(inv, "data") {
+        let _ = msg.json::<Typed>();
+        let _ = (msg.id(), msg.dequeue_count(), msg.text());
+    }
+    if let Ok(blob) = Blob::from_invocation(inv, "data") {
+        let info = blob.info();
+        let _ = (
+            info.name(),
+            info.content_type(),
+            info.content_length(),
+            info.metadata("x"),
+        );
+    }
+    let _ = BlobInfo::from_invocation(inv, "data");
+    if let Ok(meta) = Metadata::from_invocation(inv, "") {
+        let _ = meta.get_as::<Typed>("data");
+        let _ = meta.get_as::<u32>("DequeueCount");
+    }
+    if let Ok(ctx) = Context::from_invocation(inv, "") {
+        let _ = ctx.retry_context();
+    }
+}
+
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.is_f64(),
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(map) => map.values().any(has_float),
+        _ => false,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_payloads_never_panic(data in arb_json(), metadata in arb_json()) {
+        let metadata = match metadata {
+            Value::Object(m) => m,
+            other => Map::from_iter([("data".to_owned(), other)]),
+        };
+        for spec in specs() {
+            let mut map = Map::new();
+            map.insert("data".to_owned(), data.clone());
+            let inv = invocation(spec, Source::Payload { data: map, metadata: metadata.clone() });
+            extract_everything(&inv);
+        }
+    }
+
+    #[test]
+    fn arbitrary_forwarded_bodies_never_panic(body in prop::collection::vec(any::<u8>(), 0..64), query in ".{0,24}") {
+        let uri = format!("/api/x?{}", query.replace([' ', '#'], ""));
+        let uri = uri.parse().unwrap_or_else(|_| http::Uri::from_static("/api/x"));
+        for spec in specs() {
+            let inv = invocation(spec, Source::Forwarded(Forwarded {
+                method: http::Method::POST,
+                uri: uri.clone(),
+                headers: http::HeaderMap::new(),
+                body: Bytes::from(body.clone()),
+                params: vec![("id".into(), None)],
+            }));
+            extract_everything(&inv);
+        }
+    }
+
+    #[test]
+    fn double_encoding_is_undone_exactly_once(value in arb_json()) {
+        // serde_json does not round-trip every float exactly (no `float_roundtrip`).
+        prop_assume!(!has_float(&value));
+        let encoded = Value::String(value.to_string());
+        prop_assert_eq!(&*crate::decode::undo_double_encoding(&encoded), &value);
+    }
+
+    #[test]
+    fn http_outputs_always_render_to_the_host_shape(
+        status in 100u16..1000,
+        headers in prop::collection::vec(("[a-z-]{1,10}", "[ -~]{0,10}"), 0..5),
+        body in prop_oneof![
+            3 => ".{0,32}".prop_map(String::into_bytes),
+            1 => prop::collection::vec(any::<u8>(), 0..64),
+        ],
+    ) {
+        let mut response = crate::HttpResponse::status(status).body(body);
+        for (k, v) in headers {
+            response = response.header(k.as_str(), v.as_str());
+        }
+        let sink = LogSink::new("id".into(), "f", true);
+        let rendered = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|e| TestCaseError::fail(e.to_string()))?
+            .block_on(crate::output::http_object(response, 1 << 20, &sink));
+        if let Ok(object) = rendered {
+            prop_assert_eq!(object["statusCode"].as_u64(), Some(u64::from(status)));
+            prop_assert!(object["body"].is_string());
+            let headers = object["headers"].as_object().cloned().unwrap_or_default();
+            prop_assert!(headers.values().all(Value::is_string));
+        }
+    }
+}
