@@ -137,7 +137,7 @@ pub fn funcignore(executable_path: &str) -> String {
     format!(
         "# Written by azfn when missing; edit freely.\n\
          # Deploy host.json, the function folders and the handler binary only.\n\
-         .git*\n.vscode\nlocal.settings.json\nsrc/\ntests/\nexamples/\nbenches/\n*.rs\nCargo.toml\nCargo.lock\n\
+         .git*\n.vscode\n.azfn-manifest.json\nlocal.settings.json\nsrc/\ntests/\nexamples/\nbenches/\n*.rs\nCargo.toml\nCargo.lock\n\
          target/*\n!{executable_path}\n"
     )
 }
