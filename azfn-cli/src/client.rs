@@ -1,0 +1,99 @@
+//! A small HTTP/1 client (hyper) for talking to the handler and to a running `start`.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+/// Why a request got no response.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// Nothing listens (or the connection could not be made).
+    Connect(String),
+    /// The connection broke or the response was malformed.
+    Other(String),
+    /// No answer within the time limit.
+    Timeout,
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Connect(e) => write!(f, "cannot connect: {e}"),
+            SendError::Other(e) => write!(f, "{e}"),
+            SendError::Timeout => f.write_str("no response in time"),
+        }
+    }
+}
+
+/// A pooled HTTP/1 client that never follows redirects.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpClient {
+    inner: Client<HttpConnector, Full<Bytes>>,
+}
+
+impl HttpClient {
+    pub(crate) fn new() -> HttpClient {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        let inner = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(connector);
+        HttpClient { inner }
+    }
+
+    /// Sends a request and reads the whole response, within `timeout` when given.
+    pub(crate) async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, SendError> {
+        let (parts, body) = request.into_parts();
+        let request = http::Request::from_parts(parts, Full::new(Bytes::from(body)));
+        let exchange = async {
+            let response = self.inner.request(request).await.map_err(|e| {
+                if e.is_connect() {
+                    SendError::Connect(error_chain(&e))
+                } else {
+                    SendError::Other(error_chain(&e))
+                }
+            })?;
+            let (parts, body) = response.into_parts();
+            let bytes = body
+                .collect()
+                .await
+                .map_err(|e| {
+                    SendError::Other(format!(
+                        "reading the response body failed: {}",
+                        error_chain(&e)
+                    ))
+                })?
+                .to_bytes();
+            Ok(http::Response::from_parts(parts, bytes.to_vec()))
+        };
+        match timeout {
+            Some(t) => tokio::time::timeout(t, exchange)
+                .await
+                .unwrap_or(Err(SendError::Timeout)),
+            None => exchange.await,
+        }
+    }
+}
+
+/// An error with its sources, on one line.
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}

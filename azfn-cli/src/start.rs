@@ -1,0 +1,207 @@
+//! `cargo azfn start`: build, read the app, start the handler, serve, run triggers, stop on
+//! Ctrl-C.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use azfn_host::{BlobStore, FunctionApp, QueueStore, Router};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::client::HttpClient;
+use crate::console::Console;
+use crate::dispatch::Host;
+use crate::error::CliError;
+use crate::supervisor::Supervisor;
+use crate::triggers;
+
+/// The options of `cargo azfn start`.
+#[derive(Debug)]
+pub(crate) struct StartOptions {
+    pub(crate) app: PathBuf,
+    pub(crate) port: Option<u16>,
+    pub(crate) no_build: bool,
+}
+
+async fn cargo_build(dir: &std::path::Path) -> Result<(), CliError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = tokio::process::Command::new(&cargo)
+        .arg("build")
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .status()
+        .await
+        .map_err(|e| {
+            CliError(format!(
+                "cannot run `cargo build` in {}: {e}",
+                dir.display()
+            ))
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(CliError(format!(
+            "`cargo build` failed in {} ({status}); fix the build or pass --no-build",
+            dir.display()
+        )))
+    }
+}
+
+/// Picks a free TCP port the way the host does: bind 127.0.0.1:0, read it, close.
+fn free_port() -> Result<u16, CliError> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|e| CliError(format!("cannot find a free port for the handler: {e}")))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| CliError(format!("cannot find a free port for the handler: {e}")))
+}
+
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hangup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return "Ctrl-C";
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => "Ctrl-C",
+            _ = term.recv() => "SIGTERM",
+            _ = hangup.recv() => "SIGHUP",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}
+
+/// Runs `cargo azfn start` until Ctrl-C (Ok) or a fatal handler failure (Err).
+pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
+    let console = Console::new();
+    if !options.app.is_dir() {
+        return Err(CliError(format!(
+            "the app folder {} does not exist",
+            options.app.display()
+        )));
+    }
+    if !options.no_build {
+        console.info(&format!(
+            "Running `cargo build` in {}",
+            options.app.display()
+        ));
+        cargo_build(&options.app).await?;
+    }
+    let app = Arc::new(FunctionApp::load(&options.app)?);
+    let router = Router::from_app(&app).map_err(|e| CliError(e.to_string()))?;
+
+    let host_env: BTreeMap<String, String> = std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let mut settings = host_env.clone();
+    for (k, v) in &app.settings.values {
+        settings.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    let lookup = |k: &str| settings.get(k).cloned();
+    let listeners = triggers::listeners(&lookup, &app.functions)?;
+
+    let port = options
+        .port
+        .or(app.settings.local_http_port)
+        .unwrap_or(7071);
+    let listener = TcpListener::bind(("127.0.0.1", port)).await.map_err(|e| {
+        CliError(format!(
+            "cannot listen on 127.0.0.1:{port}: {e} (use --port to pick another port)"
+        ))
+    })?;
+    let address: SocketAddr = listener
+        .local_addr()
+        .map_err(|e| CliError(format!("cannot read the listening address: {e}")))?;
+
+    let handler_port = free_port()?;
+    let client = HttpClient::new();
+    console.info(&format!(
+        "Starting the handler '{}' for {} function(s) in {}",
+        app.host.handler.description.default_executable_path,
+        app.functions.len(),
+        app.root.display()
+    ));
+    let supervisor = tokio::select! {
+        started = Supervisor::start(app.clone(), handler_port, host_env, console, client.clone()) => started?,
+        signal = shutdown_signal() => {
+            console.info(&format!("{signal} received while starting the handler: stopped."));
+            return Ok(());
+        }
+    };
+
+    let (storage_changed, _) = watch::channel(0u64);
+    let queue_options = app.host.queues;
+    let host = Arc::new(Host {
+        app: app.clone(),
+        router,
+        supervisor: supervisor.clone(),
+        client,
+        console,
+        queues: Mutex::new(QueueStore::new(queue_options)),
+        blobs: Mutex::new(BlobStore::new()),
+        storage_changed,
+        settings,
+    });
+
+    console.functions_table(&app, &format!("http://localhost:{}", address.port()));
+    console.plain(&format!("Listening on http://{address}"));
+    console.plain("Press Ctrl-C to stop.");
+
+    for listener in listeners {
+        tokio::spawn(triggers::run(host.clone(), listener));
+    }
+
+    let serve = async {
+        loop {
+            let (stream, _) = match listener.accept().await {
+                Ok(s) => s,
+                Err(e) => {
+                    console.error(&format!("accepting a connection failed: {e}"));
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let host = host.clone();
+            tokio::spawn(async move {
+                let service =
+                    service_fn(move |request| crate::server::handle(host.clone(), request));
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    };
+    let result = tokio::select! {
+        () = serve => Ok(()),
+        signal = shutdown_signal() => {
+            console.info(&format!("{signal} received: stopping the handler."));
+            Ok(())
+        }
+        message = supervisor.failed() => Err(CliError(message)),
+    };
+    supervisor.shutdown().await;
+    if result.is_ok() {
+        console.info("Stopped.");
+    }
+    result
+}

@@ -1,0 +1,204 @@
+//! Timer schedules and queue listeners of a running `start`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use azfn_host::config::{TimerTrigger, resolve_app_settings};
+use azfn_host::payload::{ScheduleStatus, Sys, TimerInfo};
+use azfn_host::storage::{FailedMessage, validate_queue_name};
+use azfn_host::{FunctionMetadata, InvocationRequest, Schedule, Trigger};
+use chrono::{DateTime, Utc};
+
+use crate::dispatch::Host;
+use crate::error::CliError;
+
+/// How often an idle queue listener looks again even without a change signal.
+const QUEUE_POLL: Duration = Duration::from_secs(1);
+
+/// A trigger the host runs by itself.
+#[derive(Debug)]
+pub(crate) enum Listener {
+    Timer {
+        function: FunctionMetadata,
+        schedule: Schedule,
+        trigger: TimerTrigger,
+    },
+    Queue {
+        function: FunctionMetadata,
+        queue: String,
+    },
+}
+
+/// Resolves and checks the schedules and queue names of every enabled function.
+pub(crate) fn listeners(
+    host_settings: &dyn Fn(&str) -> Option<String>,
+    functions: &[FunctionMetadata],
+) -> Result<Vec<Listener>, CliError> {
+    let mut listeners = Vec::new();
+    for function in functions.iter().filter(|f| !f.disabled) {
+        match &function.trigger {
+            Trigger::Timer(trigger) => {
+                let schedule = Schedule::parse(&trigger.schedule, host_settings).map_err(|e| {
+                    CliError(format!(
+                        "{}: function '{}': {e}",
+                        function.dir.join("function.json").display(),
+                        function.name
+                    ))
+                })?;
+                listeners.push(Listener::Timer {
+                    function: function.clone(),
+                    schedule,
+                    trigger: trigger.clone(),
+                });
+            }
+            Trigger::Queue { queue_name } => {
+                let queue = resolve_app_settings(queue_name, host_settings)
+                    .and_then(|q| validate_queue_name(&q).map(|()| q))
+                    .map_err(|e| {
+                        CliError(format!(
+                            "{}: function '{}': {e}",
+                            function.dir.join("function.json").display(),
+                            function.name
+                        ))
+                    })?;
+                listeners.push(Listener::Queue {
+                    function: function.clone(),
+                    queue,
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(listeners)
+}
+
+/// Runs a listener until the process ends.
+pub(crate) async fn run(host: Arc<Host>, listener: Listener) {
+    match listener {
+        Listener::Timer {
+            function,
+            schedule,
+            trigger,
+        } => run_timer(host, function, schedule, trigger).await,
+        Listener::Queue { function, queue } => run_queue(host, function, queue).await,
+    }
+}
+
+async fn sleep_until(at: DateTime<Utc>) {
+    let wait = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+    tokio::time::sleep(wait).await;
+}
+
+async fn run_timer(
+    host: Arc<Host>,
+    function: FunctionMetadata,
+    schedule: Schedule,
+    trigger: TimerTrigger,
+) {
+    let use_monitor = trigger
+        .use_monitor
+        .unwrap_or_else(|| schedule.default_use_monitor(Utc::now()));
+    let mut last: Option<DateTime<Utc>> = None;
+    let fire = |host: Arc<Host>,
+                function: FunctionMetadata,
+                last: Option<DateTime<Utc>>,
+                reason: &'static str| {
+        let schedule = schedule.clone();
+        async move {
+            let now = Utc::now();
+            let status = match (use_monitor, last) {
+                (true, Some(last)) => schedule.next_after(now).map(|next| ScheduleStatus {
+                    last,
+                    next,
+                    last_updated: now,
+                }),
+                _ => None,
+            };
+            let info = TimerInfo {
+                schedule_status: status,
+                is_past_due: false,
+            };
+            let name = function.name.clone();
+            let f = function.clone();
+            host.invoke(&function, reason, &move || {
+                InvocationRequest::timer(&f, &info, &Sys::new(&name))
+            })
+            .await;
+        }
+    };
+    if trigger.run_on_startup {
+        fire(
+            host.clone(),
+            function.clone(),
+            None,
+            "Timer fired at startup (runOnStartup)",
+        )
+        .await;
+        last = Some(Utc::now());
+    }
+    loop {
+        let Some(next) = schedule.next_after(Utc::now()) else {
+            host.console.warn(&format!(
+                "Functions.{}: the schedule '{schedule}' has no next occurrence",
+                function.name
+            ));
+            return;
+        };
+        sleep_until(next).await;
+        fire(host.clone(), function.clone(), last, "Timer fired").await;
+        last = Some(next);
+    }
+}
+
+async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
+    let mut changes = host.storage_changed.subscribe();
+    loop {
+        let message = host
+            .queues
+            .lock()
+            .ok()
+            .and_then(|mut q| q.dequeue(&queue, Utc::now()));
+        let Some(message) = message else {
+            let next_visible = host
+                .queues
+                .lock()
+                .ok()
+                .and_then(|q| q.next_visible_time(&queue));
+            let wait = next_visible
+                .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+                .unwrap_or(QUEUE_POLL)
+                .min(QUEUE_POLL);
+            let _ = tokio::time::timeout(wait, changes.changed()).await;
+            continue;
+        };
+        let name = function.name.clone();
+        let f = function.clone();
+        let m = message.clone();
+        let reason = format!("New queue message detected on '{queue}'");
+        let outcome = host
+            .invoke(&function, &reason, &move || {
+                InvocationRequest::queue(&f, &m, &Sys::new(&name))
+            })
+            .await;
+        let Ok(mut store) = host.queues.lock() else {
+            return;
+        };
+        if outcome.result.is_ok() {
+            store.complete(&queue, &message.id, &message.pop_receipt);
+            continue;
+        }
+        let settled = store.fail(&queue, &message, Utc::now());
+        drop(store);
+        match settled {
+            FailedMessage::Poisoned { poison_queue, .. } => {
+                host.console.warn(&format!(
+                    "Message '{}' has reached MaxDequeueCount of {}. Moving message to queue '{poison_queue}'.",
+                    message.id,
+                    host.app.host.queues.max_dequeue_count
+                ));
+                host.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
+            }
+            FailedMessage::Retry { .. } | FailedMessage::Gone => {}
+        }
+    }
+}

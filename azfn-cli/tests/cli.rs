@@ -1,0 +1,1181 @@
+//! End-to-end tests of `cargo-azfn start`/`invoke` against custom handlers written without azfn
+//! (Python 3 standard library scripts in `tests/fixtures/<app>/`).
+//!
+//! Every test starts its own `cargo-azfn start --no-build --port 0`, reads the bound address from
+//! its output, and stops it on drop (SIGINT, then SIGKILL). Every wait is bounded.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_cargo-azfn");
+const WAIT: Duration = Duration::from_secs(30);
+
+fn fixture(app: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(app)
+}
+
+fn unique(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    std::env::temp_dir().join(format!("azfn-cli-test-{}-{n}-{name}", std::process::id()))
+}
+
+type Lines = Arc<(Mutex<Vec<String>>, Condvar)>;
+
+fn collect(stream: impl Read + Send + 'static, prefix: &'static str, lines: Lines) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            let (lock, cvar) = &*lines;
+            lock.lock().unwrap().push(format!("{prefix}{line}"));
+            cvar.notify_all();
+        }
+    });
+}
+
+/// A running `cargo-azfn start`, stopped on drop.
+struct Start {
+    child: Child,
+    lines: Lines,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Start {
+    fn launch(app: &Path) -> (Child, Lines, PathBuf) {
+        let log = unique("handler.log");
+        let mut child = Command::new(BIN)
+            .args(["azfn", "start", "--no-build", "--port", "0", "--app"])
+            .arg(app)
+            .env("HANDLER_LOG", &log)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cargo-azfn starts");
+        let lines: Lines = Arc::new((Mutex::new(Vec::new()), Condvar::new()));
+        collect(child.stdout.take().unwrap(), "", lines.clone());
+        collect(child.stderr.take().unwrap(), "stderr: ", lines.clone());
+        (child, lines, log)
+    }
+
+    fn new(app: &str) -> Start {
+        let (child, lines, log) = Start::launch(&fixture(app));
+        let mut start = Start {
+            child,
+            lines,
+            port: 0,
+            log,
+        };
+        let line = start
+            .wait_for(|l| l.starts_with("Listening on http://127.0.0.1:"), WAIT)
+            .unwrap_or_else(|| panic!("no 'Listening on' line; output:\n{}", start.output()));
+        start.port = line.rsplit(':').next().unwrap().trim().parse().unwrap();
+        start
+    }
+
+    fn output(&self) -> String {
+        self.lines.0.lock().unwrap().join("\n")
+    }
+
+    /// Waits for an output line matching `pred`.
+    fn wait_for(&self, pred: impl Fn(&str) -> bool, timeout: Duration) -> Option<String> {
+        self.wait_count(&pred, 1, timeout).then(|| {
+            self.lines
+                .0
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|l| pred(l))
+                .cloned()
+                .unwrap()
+        })
+    }
+
+    /// Waits until at least `n` output lines match `pred`.
+    fn wait_count(&self, pred: &dyn Fn(&str) -> bool, n: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let (lock, cvar) = &*self.lines;
+        let mut lines = lock.lock().unwrap();
+        loop {
+            if lines.iter().filter(|l| pred(l)).count() >= n {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            lines = cvar.wait_timeout(lines, deadline - now).unwrap().0;
+        }
+    }
+
+    fn count(&self, pred: impl Fn(&str) -> bool) -> usize {
+        self.lines
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| pred(l))
+            .count()
+    }
+
+    /// The handler's records (one JSON object per line) for `function`.
+    fn records(&self, function: &str) -> Vec<Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter(|v| v["function"] == function)
+            .collect()
+    }
+
+    /// Waits until the handler recorded at least `n` invocations of `function`.
+    fn wait_records(&self, function: &str, n: usize, timeout: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let records = self.records(function);
+            if records.len() >= n || Instant::now() >= deadline {
+                return records;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> HttpReply {
+        http(self.port, method, path, headers, body)
+    }
+}
+
+impl Start {
+    /// Sends SIGINT (Ctrl-C) and waits for the exit status.
+    fn interrupt(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "cargo-azfn did not stop on SIGINT: {}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Start {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+#[derive(Debug)]
+struct HttpReply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl HttpReply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn header_values(&self, name: &str) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A minimal HTTP/1.1 client with exact control over the request headers.
+fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> HttpReply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: localhost:{port}\r\n");
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if !body.is_empty() {
+        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    request.push_str("Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut body = raw[split + 4..].to_vec();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        })
+        .collect();
+    if headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+    {
+        let mut decoded = Vec::new();
+        let mut rest = &body[..];
+        while let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size =
+                usize::from_str_radix(String::from_utf8_lossy(&rest[..i]).trim(), 16).unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            decoded.extend_from_slice(&rest[i + 2..i + 2 + size]);
+            rest = &rest[i + 4 + size..];
+        }
+        body = decoded;
+    }
+    HttpReply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn anonymous_identity() -> Value {
+    json!({
+        "AuthenticationType": null, "IsAuthenticated": false, "Actor": null, "BootstrapContext": null,
+        "Claims": [], "Label": null, "Name": null,
+        "NameClaimType": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+        "RoleClaimType": "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
+    })
+}
+
+fn assert_sys(sys: &Value, function: &str) {
+    assert_eq!(sys["MethodName"], function);
+    assert!(sys["UtcNow"].as_str().unwrap().ends_with('Z'), "{sys}");
+    assert_eq!(sys["RandGuid"].as_str().unwrap().len(), 36, "{sys}");
+}
+
+#[test]
+fn http_route_in_payload_mode_sends_the_exact_data_and_metadata() {
+    let start = Start::new("payload-app");
+    let port = start.port;
+    let reply = start.request(
+        "GET",
+        "/api/Hello/World/42?x=1&x=2&code=k",
+        &[("X-Test", "a")],
+        b"",
+    );
+    assert_eq!(reply.status, 200, "{}", start.output());
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    let echo = reply.json();
+    let payload = &echo["payload"];
+    assert_eq!(
+        payload["Data"],
+        json!({"req": {
+            "Url": format!("http://localhost:{port}/api/Hello/World/42?x=1&x=2&code=k"),
+            "Method": "GET",
+            "Query": {"x": "1,2", "code": "k"},
+            "Headers": {"Host": [format!("localhost:{port}")], "X-Test": ["a"], "Connection": ["close"]},
+            "Params": {"name": "World", "id": "42"},
+            "Identities": [anonymous_identity()]
+        }})
+    );
+    let mut metadata = payload["Metadata"].clone();
+    assert_sys(&metadata["sys"], "hello");
+    metadata.as_object_mut().unwrap().remove("sys");
+    assert_eq!(
+        metadata,
+        json!({
+            "x": "\"1,2\"", "name": "\"World\"", "id": "\"42\"",
+            "Query": {"x": "2", "code": "k"},
+            "Headers": {"Host": format!("localhost:{port}"), "X-Test": "a", "Connection": "close"}
+        })
+    );
+    let headers = &echo["headers"];
+    assert_eq!(
+        headers["x-azure-functions-invocationid"]
+            .as_str()
+            .unwrap()
+            .len(),
+        36
+    );
+    assert_eq!(headers["x-azure-functions-hostversion"], "4.1037.0.0");
+    assert_eq!(headers["user-agent"], "Azure-Functions-Host/4.1037.0.0");
+    assert_eq!(headers["content-type"], "application/json; charset=utf-8");
+    assert_eq!(
+        echo["greeting"], "hello from local.settings.json",
+        "local.settings.json Values reach the handler"
+    );
+    let id = headers["x-azure-functions-invocationid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        start
+            .wait_for(
+                |l| l.contains("Executed 'Functions.hello' (Succeeded") && l.contains(&id),
+                WAIT
+            )
+            .is_some(),
+        "{}",
+        start.output()
+    );
+    assert!(
+        start
+            .wait_for(|l| l.trim() == "hello was called", WAIT)
+            .is_some(),
+        "Logs are printed"
+    );
+    assert!(
+        start
+            .output()
+            .contains("[handler] payload handler listening"),
+        "handler stdout is forwarded"
+    );
+    assert!(
+        start
+            .output()
+            .contains("[handler:warn] warning: this is a test handler"),
+        "stderr with 'warn' is a warning"
+    );
+    assert!(
+        start.output().contains("GET,POST http://localhost:"),
+        "functions table"
+    );
+
+    // POST with a JSON body and without the optional parameter.
+    let reply = start.request(
+        "POST",
+        "/api/hello/Ada",
+        &[("Content-Type", "application/json")],
+        br#"{"city":"Oslo","n":3}"#,
+    );
+    assert_eq!(reply.status, 200);
+    let payload = reply.json()["payload"].clone();
+    assert_eq!(
+        payload["Data"]["req"]["Params"],
+        json!({"name": "Ada", "id": null})
+    );
+    assert_eq!(payload["Data"]["req"]["Body"], r#"{"city":"Oslo","n":3}"#);
+    assert_eq!(
+        payload["Data"]["req"]["Headers"]["Content-Length"],
+        json!(["21"])
+    );
+    assert_eq!(payload["Metadata"]["city"], "\"Oslo\"");
+    assert_eq!(payload["Metadata"]["n"], "\"3\"");
+    assert!(payload["Metadata"].get("id").is_none());
+
+    // Methods, constraints and unknown routes give 404.
+    assert_eq!(start.request("PUT", "/api/hello/Ada", &[], b"").status, 404);
+    assert_eq!(
+        start
+            .request("GET", "/api/hello/Ada/notanint", &[], b"")
+            .status,
+        404
+    );
+    assert_eq!(start.request("GET", "/api/nothing", &[], b"").status, 404);
+}
+
+#[test]
+fn forwarding_mode_passes_the_original_request_and_response() {
+    let start = Start::new("forward-app");
+    let reply = start.request(
+        "POST",
+        "/api/echo/a/b?x=1&x=2&name=Ink+And+Toner&code=k",
+        &[
+            ("Content-Type", "text/plain"),
+            ("X-Want-Status", "418"),
+            ("User-Agent", "test/1"),
+        ],
+        b"payload",
+    );
+    assert_eq!(
+        reply.status,
+        418,
+        "non-2xx passes through: {}",
+        start.output()
+    );
+    assert_eq!(reply.header("x-handler"), Some("forwarded"));
+    assert_eq!(reply.header_values("set-cookie"), ["a=1", "b=2"]);
+    let echo = reply.json();
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(
+        echo["path"],
+        "/api/echo/a/b?x=1%2C2&name=Ink%20And%20Toner&code=k"
+    );
+    assert_eq!(echo["body"], "payload");
+    let headers = &echo["headers"];
+    assert_eq!(
+        headers["host"],
+        json!([format!("localhost:{}", start.port)]),
+        "the original Host is kept"
+    );
+    assert_eq!(headers["content-type"], json!(["text/plain"]));
+    assert_eq!(
+        headers["user-agent"],
+        json!(["test/1 Azure-Functions-Host/4.1037.0.0"])
+    );
+    assert_eq!(
+        headers["x-azure-functions-hostversion"],
+        json!(["4.1037.0.0"])
+    );
+    assert_eq!(
+        headers["x-azure-functions-invocationid"][0]
+            .as_str()
+            .unwrap()
+            .len(),
+        36
+    );
+
+    let reply = start.request("GET", "/api/echo", &[], b"");
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json()["path"], "/api/echo");
+    assert!(
+        reply.json()["headers"].get("content-length").is_none(),
+        "no body, no content headers"
+    );
+
+    // A function with another binding stays in payload mode.
+    let reply = start.request("POST", "/api/mixed", &[], b"{}");
+    assert_eq!(reply.status, 200, "{}", start.output());
+    assert_eq!(reply.text(), r#"["req"]"#);
+    assert!(
+        start
+            .wait_for(
+                |l| l.contains("(forwarded)") && l.contains("Functions.echo"),
+                WAIT
+            )
+            .is_some()
+    );
+}
+
+#[test]
+fn admin_invocation_of_a_queue_function() {
+    let start = Start::new("payload-app");
+    let reply = start.request(
+        "POST",
+        "/admin/functions/work",
+        &[("Content-Type", "application/json")],
+        br#"{"input":"hello"}"#,
+    );
+    assert_eq!(reply.status, 202);
+    assert!(reply.body.is_empty());
+    let records = start.wait_records("work", 1, WAIT);
+    assert_eq!(records.len(), 1, "{}", start.output());
+    let payload = &records[0]["payload"];
+    assert_eq!(payload["Data"], json!({"msg": "\"hello\""}));
+    let metadata = payload["Metadata"].as_object().unwrap();
+    let mut keys: Vec<&str> = metadata.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "DequeueCount",
+            "ExpirationTime",
+            "Id",
+            "InsertionTime",
+            "NextVisibleTime",
+            "PopReceipt",
+            "sys"
+        ]
+    );
+    assert_eq!(metadata["DequeueCount"], "1");
+    assert!(
+        metadata["Id"].as_str().unwrap().starts_with('"'),
+        "strings are double-encoded"
+    );
+    assert!(
+        metadata["InsertionTime"]
+            .as_str()
+            .unwrap()
+            .ends_with("+00:00"),
+        "DateTimeOffset is ISO with offset"
+    );
+    assert_sys(&metadata["sys"], "work");
+    assert!(
+        start
+            .wait_for(|l| l.contains("Executed 'Functions.work' (Succeeded"), WAIT)
+            .is_some()
+    );
+
+    // With x-azfn-wait the outcome comes back; `cargo azfn invoke` uses it.
+    let reply = start.request(
+        "POST",
+        "/admin/functions/work",
+        &[("x-azfn-wait", "true")],
+        br#"{"input":"again"}"#,
+    );
+    assert_eq!(reply.status, 202);
+    let outcome = reply.json();
+    assert_eq!(outcome["status"], "Succeeded");
+    assert_eq!(outcome["logs"], json!(["processed again"]));
+
+    let out = Command::new(BIN)
+        .args([
+            "azfn",
+            "invoke",
+            "work",
+            "--data",
+            "from-cli",
+            "--port",
+            &start.port.to_string(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Succeeded 'work'") && stdout.contains("log: processed from-cli"),
+        "{stdout}"
+    );
+
+    let out = Command::new(BIN)
+        .args(["azfn", "invoke", "nope", "--port", &start.port.to_string()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("has no function 'nope'") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+
+    let reply = start.request("POST", "/admin/functions/missing", &[], b"{}");
+    assert_eq!(reply.status, 404);
+}
+
+#[test]
+fn queue_output_of_an_http_function_reaches_the_queue_trigger() {
+    let start = Start::new("payload-app");
+    let reply = start.request(
+        "POST",
+        "/api/enqueue",
+        &[("Content-Type", "application/json")],
+        br#"{"task":"wash"}"#,
+    );
+    assert_eq!(reply.status, 202, "{}", start.output());
+    assert_eq!(reply.text(), "queued");
+    let records = start.wait_records("work", 1, WAIT);
+    assert_eq!(records.len(), 1, "{}", start.output());
+    let payload = &records[0]["payload"];
+    assert_eq!(payload["Data"]["msg"], "\"{\\\"task\\\":\\\"wash\\\"}\"");
+    assert_eq!(payload["Metadata"]["DequeueCount"], "1");
+    assert_eq!(
+        payload["Metadata"]["task"], "\"wash\"",
+        "JSON message fields become binding data"
+    );
+    assert!(
+        start
+            .wait_for(|l| l.trim() == r#"processed {"task":"wash"}"#, WAIT)
+            .is_some(),
+        "{}",
+        start.output()
+    );
+    let queue = start
+        .request("GET", "/admin/azfn/queues/work-items", &[], b"")
+        .json();
+    assert_eq!(queue, json!([]), "completed messages are deleted");
+
+    // `cargo azfn invoke` calls HTTP functions through their route.
+    let out = Command::new(BIN)
+        .args([
+            "azfn",
+            "invoke",
+            "enqueue",
+            "--data",
+            r#"{"task":"dry"}"#,
+            "--port",
+            &start.port.to_string(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("POST /api/enqueue -> HTTP 202"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("queued"), "{stdout}");
+    assert_eq!(start.wait_records("work", 2, WAIT).len(), 2);
+}
+
+#[test]
+fn blob_output_reaches_the_blob_trigger() {
+    let start = Start::new("payload-app");
+    let reply = start.request(
+        "POST",
+        "/api/upload/report",
+        &[("Content-Type", "text/plain")],
+        b"hello blob!",
+    );
+    assert_eq!(reply.status, 201, "{}", start.output());
+    let records = start.wait_records("on-upload", 1, WAIT);
+    assert_eq!(records.len(), 1, "{}", start.output());
+    let payload = &records[0]["payload"];
+    assert_eq!(payload["Data"], json!({"myBlob": "\"hello blob!\""}));
+    let metadata = &payload["Metadata"];
+    assert_eq!(metadata["name"], "\"report\"");
+    assert_eq!(
+        metadata["Uri"],
+        "\"http://127.0.0.1:10000/devstoreaccount1/uploads/report.txt\""
+    );
+    assert_eq!(metadata["Properties"]["ContentLength"], 11);
+    assert!(
+        metadata.get("BlobTrigger").is_none(),
+        "keys ending in 'trigger' are dropped"
+    );
+    assert!(
+        start
+            .wait_for(|l| l.trim() == "blob report", WAIT)
+            .is_some(),
+        "{}",
+        start.output()
+    );
+    assert_eq!(
+        start.request("GET", "/admin/azfn/blobs", &[], b"").json(),
+        json!(["uploads/report.txt"])
+    );
+}
+
+#[test]
+fn exit_code_200_restarts_and_exit_code_0_does_not() {
+    let mut start = Start::new("payload-app");
+    assert_eq!(start.request("GET", "/api/restart", &[], b"").status, 500);
+    assert!(
+        start
+            .wait_for(|l| l.contains("exited with code 200: restarting it"), WAIT)
+            .is_some(),
+        "{}",
+        start.output()
+    );
+    assert!(
+        start.wait_count(
+            &|l| l.contains("is answering on http://127.0.0.1:"),
+            2,
+            WAIT
+        ),
+        "{}",
+        start.output()
+    );
+    assert_eq!(
+        start.request("GET", "/api/hello/back", &[], b"").status,
+        200
+    );
+    assert_eq!(
+        start.count(|l| l.contains("errors)")),
+        0,
+        "exit 200 is not an error"
+    );
+
+    assert_eq!(start.request("GET", "/api/quit", &[], b"").status, 500);
+    assert!(
+        start
+            .wait_for(
+                |l| l.contains(
+                    "exited with code 0; like the Functions host, cargo azfn does not restart it"
+                ),
+                WAIT
+            )
+            .is_some()
+    );
+    assert_eq!(
+        start.request("GET", "/api/hello/gone", &[], b"").status,
+        500
+    );
+    assert!(
+        start.wait_for(|l| l.contains("Failure: the handler is not available: the handler 'python3' exited with code 0"), WAIT).is_some(),
+        "{}",
+        start.output()
+    );
+    assert_eq!(
+        start.count(|l| l.contains("is answering on http://127.0.0.1:")),
+        2,
+        "no restart after exit 0"
+    );
+
+    // Ctrl-C stops cleanly.
+    let status = start.interrupt();
+    assert!(status.success(), "{}", start.output());
+    assert!(
+        start
+            .wait_for(
+                |l| l.contains("Ctrl-C received") || l.contains("Stopped."),
+                WAIT
+            )
+            .is_some()
+    );
+}
+
+#[test]
+fn failing_queue_function_is_tried_five_times_then_poisoned() {
+    let start = Start::new("payload-app");
+    // Not valid base64 (the host would decode "doom" into bytes, contract §5.3).
+    let reply = start.request("POST", "/api/feed-doomed", &[], b"doom!");
+    assert_eq!(reply.status, 202);
+    assert!(
+        start
+            .wait_for(
+                |l| l.contains("has reached MaxDequeueCount of 5")
+                    && l.contains("'doomed-items-poison'"),
+                WAIT
+            )
+            .is_some(),
+        "{}",
+        start.output()
+    );
+    let records = start.wait_records("doomed", 5, WAIT);
+    let counts: Vec<&str> = records
+        .iter()
+        .map(|r| r["payload"]["Metadata"]["DequeueCount"].as_str().unwrap())
+        .collect();
+    assert_eq!(counts, ["1", "2", "3", "4", "5"]);
+    assert!(
+        records
+            .iter()
+            .all(|r| r["payload"]["Data"]["item"] == "\"doom!\""),
+        "{records:?}"
+    );
+    assert_eq!(
+        start.count(|l| l.contains("Executed 'Functions.doomed' (Failed")),
+        5
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(start.records("doomed").len(), 5, "no sixth attempt");
+    let poison = start
+        .request("GET", "/admin/azfn/queues/doomed-items-poison", &[], b"")
+        .json();
+    assert_eq!(poison.as_array().unwrap().len(), 1);
+    assert_eq!(poison[0]["body"], "doom!");
+    assert_eq!(
+        start
+            .request("GET", "/admin/azfn/queues/doomed-items", &[], b"")
+            .json(),
+        json!([])
+    );
+}
+
+#[test]
+fn timer_with_a_seconds_schedule_fires() {
+    let start = Start::new("timer-app");
+    let records = start.wait_records("tick", 2, Duration::from_secs(15));
+    assert!(records.len() >= 2, "{}", start.output());
+    for r in &records {
+        assert_eq!(
+            r["payload"]["Data"],
+            json!({"myTimer": {"Schedule": {"AdjustForDST": true}, "ScheduleStatus": null, "IsPastDue": false}})
+        );
+        let keys: Vec<&String> = r["payload"]["Metadata"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(keys, ["sys"]);
+        assert_sys(&r["payload"]["Metadata"]["sys"], "tick");
+    }
+    assert!(
+        start.output().contains("schedule */1 * * * * *"),
+        "functions table"
+    );
+    assert!(start.wait_count(
+        &|l| l.contains("Executed 'Functions.tick' (Succeeded"),
+        2,
+        WAIT
+    ));
+}
+
+#[test]
+fn crashed_handler_is_restarted() {
+    let start = Start::new("payload-app");
+    let reply = start.request("GET", "/api/crash", &[], b"");
+    assert_eq!(reply.status, 500);
+    assert!(
+        start
+            .wait_for(
+                |l| l.contains("exited with code 1")
+                    && l.contains("Restarting the handler (1 of 3 errors)"),
+                WAIT
+            )
+            .is_some(),
+        "{}",
+        start.output()
+    );
+    assert!(
+        start
+            .output()
+            .contains("crash requested: exiting with code 1"),
+        "last stderr lines are reported"
+    );
+    assert!(
+        start.wait_count(
+            &|l| l.contains("is answering on http://127.0.0.1:"),
+            2,
+            WAIT
+        ),
+        "{}",
+        start.output()
+    );
+    let reply = start.request("GET", "/api/hello/again", &[], b"");
+    assert_eq!(reply.status, 200, "{}", start.output());
+}
+
+#[test]
+fn function_timeout_kills_and_restarts_the_handler() {
+    let start = Start::new("payload-app");
+    let began = Instant::now();
+    let reply = start.request("GET", "/api/slow", &[], b"");
+    assert_eq!(reply.status, 500);
+    assert!(began.elapsed() < Duration::from_secs(20));
+    assert!(
+        start
+            .wait_for(
+                |l| l
+                    .contains("Timeout value of 00:00:03 was exceeded by function: Functions.slow"),
+                WAIT
+            )
+            .is_some(),
+        "{}",
+        start.output()
+    );
+    assert!(
+        start.wait_count(
+            &|l| l.contains("is answering on http://127.0.0.1:"),
+            2,
+            WAIT
+        ),
+        "{}",
+        start.output()
+    );
+    assert_eq!(
+        start.request("GET", "/api/hello/after", &[], b"").status,
+        200
+    );
+}
+
+#[test]
+fn empty_handler_body_fails_after_the_function_timeout() {
+    let start = Start::new("payload-app");
+    let began = Instant::now();
+    let reply = start.request("GET", "/api/empty", &[], b"");
+    assert_eq!(reply.status, 500);
+    assert!(
+        began.elapsed() >= Duration::from_millis(2500),
+        "the host waits for functionTimeout"
+    );
+    assert!(
+        start.output().contains("returned an empty body"),
+        "{}",
+        start.output()
+    );
+    assert!(
+        start
+            .wait_for(
+                |l| l.contains(
+                    "Timeout value of 00:00:03 was exceeded by function: Functions.empty"
+                ),
+                WAIT
+            )
+            .is_some(),
+        "{}",
+        start.output()
+    );
+}
+
+#[test]
+fn retry_policy_sends_retry_context_like_the_host_sample() {
+    let start = Start::new("payload-app");
+    let reply = start.request("GET", "/api/retry-sample", &[], b"");
+    assert_eq!(reply.status, 200, "{}", start.output());
+    assert_eq!(reply.text(), "Retry Count:2 Max Retry Count:2");
+    let contexts: Vec<Value> = start
+        .records("retry-sample")
+        .iter()
+        .map(|r| r["payload"]["Metadata"]["RetryContext"].clone())
+        .collect();
+    assert_eq!(contexts.len(), 3);
+    assert_eq!(
+        contexts[0],
+        json!({"RetryCount": 0, "MaxRetryCount": 2, "Exception": null, "Instance": null, "State": {}})
+    );
+    assert_eq!(contexts[1]["RetryCount"], 1);
+    assert!(
+        contexts[1]["Exception"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("500"),
+        "{}",
+        contexts[1]
+    );
+    assert_eq!(
+        start.count(|l| l.contains("Executed 'Functions.retry-sample' (Failed")),
+        2
+    );
+}
+
+/// Runs `cargo-azfn start` expecting it to exit by itself; returns (success, stdout, stderr).
+fn run_to_exit(app: &Path, timeout: Duration) -> (bool, String, String) {
+    let (mut child, lines, log) = Start::launch(app);
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "cargo-azfn did not exit within {timeout:?}: {}",
+                lines.0.lock().unwrap().join("\n")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    let _ = std::fs::remove_file(log);
+    let all = lines.0.lock().unwrap().clone();
+    let stderr = all
+        .iter()
+        .filter_map(|l| l.strip_prefix("stderr: "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let stdout = all
+        .iter()
+        .filter(|l| !l.starts_with("stderr: "))
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    (status.success(), stdout, stderr)
+}
+
+#[test]
+fn three_handler_failures_within_thirty_minutes_stop_the_host() {
+    let (ok, stdout, stderr) = run_to_exit(&fixture("crash-loop"), Duration::from_secs(40));
+    assert!(!ok);
+    assert!(
+        stdout.contains("Restarting the handler (1 of 3 errors)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Restarting the handler (2 of 3 errors)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("exited with code 3") && stderr.contains("3 errors within 30 minutes"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one error line: {stderr}");
+}
+
+#[test]
+fn readiness_timeout_is_a_clear_error() {
+    let began = Instant::now();
+    let (ok, _stdout, stderr) = run_to_exit(&fixture("never-ready"), Duration::from_secs(20));
+    assert!(!ok);
+    assert!(began.elapsed() < Duration::from_secs(15));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: the handler 'python3' did not answer GET http://127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("within 1s"), "{stderr}");
+    assert!(
+        stderr.contains("booting slowly, never listening"),
+        "last stderr lines: {stderr}"
+    );
+}
+
+fn temp_app(host_json: &str, functions: &[(&str, &str)]) -> PathBuf {
+    let dir = unique("app");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("host.json"), host_json).unwrap();
+    for (name, json) in functions {
+        std::fs::create_dir_all(dir.join(name)).unwrap();
+        std::fs::write(dir.join(name).join("function.json"), json).unwrap();
+    }
+    dir
+}
+
+type MalformedCase<'a> = (String, Vec<(&'a str, &'a str)>, Vec<&'a str>);
+
+#[test]
+fn malformed_app_folders_give_one_clear_error_line() {
+    let good_host = r#"{"version": "2.0", "customHandler": {"description": {"defaultExecutablePath": "python3"}}}"#;
+    let http_fn = r#"{"bindings": [{"type": "httpTrigger", "name": "req"}]}"#;
+    // (host.json, function folders, expected fragments of the error line)
+    let cases: Vec<MalformedCase<'_>> = vec![
+        (r#"{"version": "2.0", "#.to_owned(), vec![], vec!["host.json: invalid JSON"]),
+        (r#"{"version": "3.0", "customHandler": {"description": {"defaultExecutablePath": "x"}}}"#.to_owned(), vec![], vec!["host.json", "'3.0' is an invalid value"]),
+        (r#"{"customHandler": {"description": {"defaultExecutablePath": "x"}}}"#.to_owned(), vec![], vec!["host.json", "missing the required 'version'"]),
+        (r#"{"version": "2.0", "customHandler": {}}"#.to_owned(), vec![], vec!["host.json", "Missing worker Description."]),
+        (r#"{"version": "2.0", "customHandler": {"description": {"arguments": []}}}"#.to_owned(), vec![], vec!["DefaultExecutablePath cannot be empty"]),
+        (r#"{"version": "2.0", "functionTimeout": "soon", "customHandler": {"description": {"defaultExecutablePath": "x"}}}"#.to_owned(), vec![], vec!["'functionTimeout' value 'soon'"]),
+        (
+            good_host.to_owned(),
+            vec![("two", r#"{"bindings": [{"type": "httpTrigger", "name": "a"}, {"type": "queueTrigger", "name": "b", "queueName": "q"}]}"#)],
+            vec!["two/function.json", "Multiple trigger bindings"],
+        ),
+        (good_host.to_owned(), vec![("bad", r#"{"bindings": [{"type": "timerTrigger", "name": "t", "schedule": "0 0 0 * * 7"}]}"#)], vec!["bad/function.json", "function 'bad'", "outside 0-6"]),
+        (good_host.to_owned(), vec![("a", http_fn), ("A-b", r#"{"bindings": [{"type": "httpTrigger", "name": "req", "route": "a"}]}"#)], vec!["conflicts with the route defined by function"]),
+        (good_host.to_owned(), vec![("admin-ish", r#"{"bindings": [{"type": "httpTrigger", "name": "req", "route": "admin/x"}]}"#)], vec!["built in routes"]),
+    ];
+    for (host_json, functions, expected) in cases {
+        let dir = temp_app(&host_json, &functions);
+        let (ok, _stdout, stderr) = run_to_exit(&dir, Duration::from_secs(20));
+        assert!(!ok, "{host_json}");
+        assert_eq!(stderr.lines().count(), 1, "{host_json}: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        for e in expected {
+            assert!(
+                stderr.contains(e),
+                "{host_json}: expected {e:?} in {stderr}"
+            );
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+    let (ok, _, stderr) = run_to_exit(Path::new("/nonexistent/azfn/app"), Duration::from_secs(20));
+    assert!(!ok && stderr.contains("does not exist"), "{stderr}");
+}
+
+#[test]
+fn ctrl_c_kills_the_handler_and_exits_cleanly() {
+    let mut start = Start::new("timer-app");
+    let pid_line = start
+        .wait_for(|l| l.contains("is answering on"), WAIT)
+        .unwrap();
+    let pid: u32 = pid_line
+        .split("(pid ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let status = start.interrupt();
+    assert!(status.success(), "{}", start.output());
+    assert!(
+        start.wait_for(|l| l.contains("Stopped."), WAIT).is_some(),
+        "{}",
+        start.output()
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "the handler (pid {pid}) was killed"
+    );
+}
+
+#[test]
+fn failed_build_is_reported() {
+    let dir = temp_app(
+        r#"{"version": "2.0", "customHandler": {"description": {"defaultExecutablePath": "python3"}}}"#,
+        &[],
+    );
+    let mut child = Command::new(BIN)
+        .args(["azfn", "start", "--port", "0", "--app"])
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "cargo-azfn did not finish");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("error: `cargo build` failed in") && last.ends_with("pass --no-build"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn missing_executable_is_reported() {
+    let dir = temp_app(
+        r#"{"version": "2.0", "customHandler": {"description": {"defaultExecutablePath": "azfn-no-such-program"}}}"#,
+        &[(
+            "ping",
+            r#"{"bindings": [{"type": "httpTrigger", "name": "req"}]}"#,
+        )],
+    );
+    let (ok, _stdout, stderr) = run_to_exit(&dir, Duration::from_secs(20));
+    assert!(!ok);
+    assert!(
+        stderr.contains("cannot start the handler 'azfn-no-such-program'"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
