@@ -909,7 +909,12 @@ fn trigger_kind(
             let (type_name, type_span) = type_name?;
             spans.keys.insert("type", type_span);
             let lower = type_name.to_ascii_lowercase();
-            if !lower.ends_with("trigger") {
+            if lower == "http" {
+                cx.error(
+                    type_span,
+                    format!("`{type_name}` is the response binding of HTTP-triggered functions, not a trigger; use `#[http_trigger]`, which adds the `http` output `res`"),
+                );
+            } else if !lower.ends_with("trigger") {
                 cx.error(
                     type_span,
                     format!("`{type_name}` is not a trigger type (trigger types end with `Trigger`); declare other bindings with `#[binding(type = \"{type_name}\", direction = \"...\", name = \"...\")]`"),

@@ -1,0 +1,10 @@
+use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+
+// Every mistake is reported in one build, each on its own token.
+#[http_trigger(route = "orders/{id", methods = ["fetch"], auth_level = "public", rout = "x")]
+fn hello(req: HttpRequest) -> HttpResponse {
+    let _ = req;
+    HttpResponse::ok()
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+
+use azfn_runtime::binding;
+
+#[http_trigger]
+#[binding(type = "http", direction = "out", name = "response")]
+async fn hello(req: HttpRequest) -> HttpResponse {
+    let _ = req;
+    HttpResponse::ok()
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use azfn_runtime::{HttpRequest, HttpResponse, generic_trigger};
+
+#[generic_trigger(type = "http")]
+async fn hello(req: HttpRequest) -> HttpResponse {
+    let _ = req;
+    HttpResponse::ok()
+}
+
+fn main() {}

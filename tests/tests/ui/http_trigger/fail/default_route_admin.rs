@@ -1,0 +1,10 @@
+use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+
+// Without `route`, the route is the function name: `admin` is reserved.
+#[http_trigger]
+async fn admin(req: HttpRequest) -> HttpResponse {
+    let _ = req;
+    HttpResponse::ok()
+}
+
+fn main() {}

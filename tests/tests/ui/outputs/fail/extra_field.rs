@@ -1,0 +1,20 @@
+use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+
+use azfn_runtime::Outputs;
+
+#[http_trigger(methods = ["post"])]
+async fn order(req: HttpRequest) -> OrderOutputs {
+    let _ = req;
+    OrderOutputs {
+        res: HttpResponse::ok(),
+        message: None,
+    }
+}
+
+#[derive(Outputs)]
+struct OrderOutputs {
+    res: HttpResponse,
+    message: Option<String>,
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+
+use azfn_runtime::{Error, queue_output};
+
+#[http_trigger(methods = ["post"])]
+#[queue_output(name = "message", queue_name = "orders")]
+async fn order(req: HttpRequest) -> Result<HttpResponse, Error> {
+    let _ = req;
+    Ok(HttpResponse::ok())
+}
+
+fn main() {}

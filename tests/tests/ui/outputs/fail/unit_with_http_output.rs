@@ -1,0 +1,9 @@
+use azfn_runtime::{HttpRequest, http_trigger};
+
+// An HTTP-triggered function always has the output `res`.
+#[http_trigger]
+async fn hello(req: HttpRequest) {
+    let _ = req;
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use azfn_runtime::{HttpRequest, HttpResponse, http_trigger, queue_trigger};
+
+#[http_trigger]
+#[queue_trigger(queue_name = "orders")]
+async fn hello(req: HttpRequest) -> HttpResponse {
+    let _ = req;
+    HttpResponse::ok()
+}
+
+fn main() {}
