@@ -283,6 +283,21 @@ pub fn check_app_setting_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// A valid storage name close to `name`: lower case, other characters turned into single
+/// hyphens, no leading or trailing hyphen.
+fn storage_name_suggestion(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
 /// Checks a literal DNS-style storage name (queues and containers): 3-63 characters, lower-case
 /// letters, digits and single hyphens, starting and ending with a letter or digit.
 fn check_storage_name(name: &str, what: &str) -> Result<(), String> {
@@ -293,7 +308,7 @@ fn check_storage_name(name: &str, what: &str) -> Result<(), String> {
     if name.chars().any(|c| c.is_ascii_uppercase()) {
         return Err(format!(
             "{what} `{name}` contains upper-case letters; {what}s must be lower case, e.g. `{}`",
-            name.to_ascii_lowercase()
+            storage_name_suggestion(name)
         ));
     }
     if let Some((at, c)) = first_bad(name, |c| {
@@ -399,7 +414,9 @@ pub fn check_blob_path(path: &str, is_trigger: bool) -> Result<(), String> {
             [Piece::Expression] if !is_trigger => return Ok(()),
             _ => {}
         }
-        return Err(if is_trigger {
+        return Err(if is_trigger && path.starts_with('{') {
+            format!("{what} `{path}` has no container; write `container/{path}`, e.g. `samples/{path}`")
+        } else if is_trigger {
             format!("{what} `{path}` has no blob name pattern; write `{path}/{{name}}`")
         } else {
             format!(
@@ -867,7 +884,7 @@ mod tests {
             (
                 "{path}",
                 true,
-                "blob trigger path `{path}` has no blob name pattern; write `{path}/{name}`",
+                "blob trigger path `{path}` has no container; write `container/{path}`, e.g. `samples/{path}`",
             ),
             (
                 "/x",
