@@ -415,7 +415,9 @@ pub fn check_blob_path(path: &str, is_trigger: bool) -> Result<(), String> {
             _ => {}
         }
         return Err(if is_trigger && path.starts_with('{') {
-            format!("{what} `{path}` has no container; write `container/{path}`, e.g. `samples/{path}`")
+            format!(
+                "{what} `{path}` has no container; write `container/{path}`, e.g. `samples/{path}`"
+            )
         } else if is_trigger {
             format!("{what} `{path}` has no blob name pattern; write `{path}/{{name}}`")
         } else {

@@ -307,11 +307,7 @@ pub fn analyze(
             ..binding
         });
         if trigger == TriggerAttr::Http {
-            spans.bindings.push(BindingSpans {
-                attr: trigger_span,
-                name: None,
-                keys: HashMap::new(),
-            });
+            spans.bindings.push(BindingSpans::new(trigger_span));
             bindings.push(Binding {
                 name: "res".into(),
                 direction: Direction::Out,
@@ -403,6 +399,24 @@ struct BindingSpans {
     attr: Span,
     name: Option<Span>,
     keys: HashMap<&'static str, Span>,
+}
+
+impl BindingSpans {
+    fn new(attr: Span) -> Self {
+        Self {
+            attr,
+            name: None,
+            keys: HashMap::new(),
+        }
+    }
+}
+
+/// Records where a setting's value is (for errors the validator finds later) and keeps the value.
+fn opt(value: Option<(String, Span)>, spans: &mut BindingSpans, key: &'static str) -> Option<Str> {
+    value.map(|(s, span)| {
+        spans.keys.insert(key, span);
+        Str::from(s)
+    })
 }
 
 #[derive(Default)]
@@ -805,18 +819,8 @@ fn trigger_kind(
     function_name: &mut Option<(String, Span)>,
 ) -> Option<(Binding, BindingSpans)> {
     let attr = trigger.name();
-    let mut spans = BindingSpans {
-        attr: attr_span,
-        name: None,
-        keys: HashMap::new(),
-    };
+    let mut spans = BindingSpans::new(attr_span);
     *function_name = args.string(cx, "name");
-    let opt = |v: Option<(String, Span)>, spans: &mut BindingSpans, key: &'static str| {
-        v.map(|(s, span)| {
-            spans.keys.insert(key, span);
-            Str::from(s)
-        })
-    };
     let kind = match trigger {
         TriggerAttr::Http => {
             let route = args.string(cx, "route");
@@ -962,17 +966,7 @@ fn binding_kind(
     mut args: Args,
 ) -> Option<(Binding, BindingSpans)> {
     let attr = kind.name();
-    let mut spans = BindingSpans {
-        attr: attr_span,
-        name: None,
-        keys: HashMap::new(),
-    };
-    let opt = |v: Option<(String, Span)>, spans: &mut BindingSpans, key: &'static str| {
-        v.map(|(s, span)| {
-            spans.keys.insert(key, span);
-            Str::from(s)
-        })
-    };
+    let mut spans = BindingSpans::new(attr_span);
     let name = if kind == BindingAttr::QueueOutput || kind == BindingAttr::BlobOutput {
         args.string(cx, "name")
     } else {

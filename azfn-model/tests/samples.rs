@@ -1,7 +1,11 @@
 //! The shared samples: every invalid document that breaks a rule azfn enforces is rejected by
 //! the model with the expected message, and the valid ones pass.
 
-#![allow(clippy::panic, clippy::expect_used, reason = "test helpers fail the test with a message")]
+#![allow(
+    clippy::panic,
+    clippy::expect_used,
+    reason = "test helpers fail the test with a message"
+)]
 
 use std::path::{Path, PathBuf};
 
