@@ -102,6 +102,13 @@
 //! [`LogLayer`] to it. Events of tasks you `tokio::spawn` are not tied to the invocation. When
 //! nothing logs, capture costs nothing.
 //!
+//! # Testing
+//!
+//! With the `testing` feature (in `[dev-dependencies]`), `testing::TestApp` invokes your
+//! functions in process with the payloads the host really sends (HTTP requests routed and
+//! encoded as the host does, queue messages, timers, blobs, or the host's own samples) and reads
+//! the answers with the host's rules, in `#[tokio::test]`s. See the `testing` module.
+//!
 //! [custom handlers]: https://learn.microsoft.com/azure/azure-functions/functions-custom-handlers
 
 mod body;
@@ -119,6 +126,9 @@ mod registry;
 mod router;
 mod server;
 mod triggers;
+
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,16 @@ use tracing::span;
 use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 
+/// Where invocation log lines are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Echo {
+    /// The process's stdout and stderr, which the host reads line by line.
+    Stdio,
+    /// The test harness's captured output (`print!`), shown only for failing tests.
+    #[cfg(feature = "testing")]
+    TestHarness,
+}
+
 /// Where one invocation's log lines go.
 #[derive(Debug)]
 pub(crate) struct LogSink {
@@ -17,6 +27,7 @@ pub(crate) struct LogSink {
     pub(crate) function: &'static str,
     /// `false` in forwarding mode, where the host reads no `Logs`.
     capture: bool,
+    echo: Echo,
     lines: Mutex<Vec<String>>,
 }
 
@@ -26,8 +37,15 @@ impl LogSink {
             invocation_id,
             function,
             capture,
+            echo: Echo::Stdio,
             lines: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Prints this invocation's lines to `echo`.
+    pub(crate) fn echo(mut self, echo: Echo) -> Self {
+        self.echo = echo;
+        self
     }
 
     /// Adds one entry to `Logs`.
@@ -88,6 +106,16 @@ pub(crate) fn print_line(level: Level, sink: Option<&LogSink>, message: &str) {
     if text.is_empty() {
         text.push_str(prefix.trim_end());
         text.push('\n');
+    }
+    #[cfg(feature = "testing")]
+    if sink.is_some_and(|s| s.echo == Echo::TestHarness) {
+        // `print!` is what libtest captures; the harness owns stdout here.
+        if level <= Level::WARN {
+            eprint!("{text}");
+        } else {
+            print!("{text}");
+        }
+        return;
     }
     // Ignore write errors: a closed stdout must not fail the invocation.
     if level <= Level::WARN {

@@ -14,7 +14,6 @@ use bytes::{Bytes, BytesMut};
 use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::BodyExt as _;
-use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -25,7 +24,7 @@ use crate::body::Body;
 use crate::error::{Error, Rejection};
 use crate::http_api::HttpResponse;
 use crate::invocation::{Forwarded, Invocation, Source, StateMap};
-use crate::logging::{self, LogSink};
+use crate::logging::{self, Echo, LogSink};
 use crate::manifest::Manifest;
 use crate::output::{self, encode_output, failure_response, http_object, into_response};
 use crate::registry::{self, OutcomeKind, Registration};
@@ -33,6 +32,9 @@ use crate::router::{Resolved, Router};
 
 const INVOCATION_ID: &str = "x-azure-functions-invocationid";
 const DEFAULT_BODY_LIMIT: usize = 256 * 1024 * 1024;
+
+/// The error of a request body (hyper's `Incoming`, or the test kit's in-memory body).
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The function app: serves every registered function to the Functions host.
 ///
@@ -196,7 +198,7 @@ impl App {
     /// the current tokio runtime. Only returns on a start-up error.
     pub async fn serve(self) -> Result<(), Error> {
         let port = handler_port(|name| std::env::var(name).ok())?;
-        let server = self.prepare()?;
+        let server = self.prepare(Echo::Stdio)?.server;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
             .await
             .map_err(|e| Error::msg(format!("could not listen on 127.0.0.1:{port}: {e}")))?;
@@ -206,11 +208,14 @@ impl App {
     /// Serves on an existing listener (for tests: bind `127.0.0.1:0`). Only returns on a
     /// start-up error.
     pub async fn serve_with_listener(self, listener: TcpListener) -> Result<(), Error> {
-        self.prepare()?.accept_loop(listener).await
+        self.prepare(Echo::Stdio)?
+            .server
+            .accept_loop(listener)
+            .await
     }
 
-    /// The start-up checks and the dispatch tables.
-    fn prepare(self) -> Result<Arc<Server>, Error> {
+    /// The start-up checks and the dispatch tables (shared by the server and the test kit).
+    pub(crate) fn prepare(self, echo: Echo) -> Result<Prepared, Error> {
         let all = registry::registered();
         registry::check_duplicates(&all)?;
         let manifest = self.manifest.transpose()?;
@@ -226,13 +231,14 @@ impl App {
             .or(manifest.map(|m| m.route_prefix))
             .unwrap_or_else(|| "api".to_owned());
         let (forwarded, payload): (Vec<&'static Registration>, Vec<&'static Registration>) = all
-            .into_iter()
+            .iter()
+            .copied()
             .partition(|reg| forwarding && reg.spec.is_http_only());
         let router = Router::new(&prefix, &forwarded)?;
         if self.default_subscriber {
             logging::install_default_subscriber();
         }
-        Ok(Arc::new(Server {
+        let server = Arc::new(Server {
             payload: payload
                 .into_iter()
                 .map(|reg| (reg.spec.name.to_ascii_lowercase(), reg))
@@ -242,8 +248,28 @@ impl App {
             body_idle_timeout: self.body_idle_timeout,
             expose_errors: self.expose_errors,
             state: Arc::new(self.state),
-        }))
+            echo,
+        });
+        Ok(Prepared {
+            server,
+            forwarding,
+            route_prefix: prefix,
+            functions: all,
+        })
     }
+}
+
+/// What [`App::prepare`] settled: the server, and the settings the test kit needs to play the
+/// host's side consistently with it.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
+pub(crate) struct Prepared {
+    pub(crate) server: Arc<Server>,
+    /// Whether HTTP-only functions are served in forwarding mode.
+    pub(crate) forwarding: bool,
+    /// The route prefix of forwarding mode.
+    pub(crate) route_prefix: String,
+    /// Every registered function, sorted by name.
+    pub(crate) functions: Vec<&'static Registration>,
 }
 
 /// The port the host told the handler to listen on: `FUNCTIONS_CUSTOMHANDLER_PORT`, else
@@ -273,7 +299,7 @@ pub fn handler_port(lookup: impl Fn(&str) -> Option<String>) -> Result<u16, Erro
     ))
 }
 
-struct Server {
+pub(crate) struct Server {
     /// Functions invoked in payload mode, by lower-case name.
     payload: HashMap<String, &'static Registration>,
     router: Option<Router>,
@@ -281,6 +307,8 @@ struct Server {
     body_idle_timeout: Duration,
     expose_errors: bool,
     state: Arc<StateMap>,
+    /// Where invocation log lines are printed.
+    echo: Echo,
 }
 
 /// The body of a payload-mode answer (contract §5.2).
@@ -343,6 +371,24 @@ fn function_name(reg: &'static Registration) -> &'static str {
     &spec.name
 }
 
+#[cfg(feature = "testing")]
+impl Server {
+    /// Answers one request in process, exactly as [`accept_loop`](Self::accept_loop) would
+    /// over a connection.
+    pub(crate) async fn dispatch<B>(self: &Arc<Self>, req: Request<B>) -> Response<Body>
+    where
+        B: http_body::Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
+        self.clone().handle(req).await
+    }
+
+    /// The largest body accepted ([`App::body_limit`]).
+    pub(crate) fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+}
+
 impl Server {
     async fn accept_loop(self: Arc<Self>, listener: TcpListener) -> Result<(), Error> {
         loop {
@@ -377,7 +423,13 @@ impl Server {
         }
     }
 
-    async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Response<Body> {
+    /// Answers one request. Generic over the body so that the test kit can dispatch a request
+    /// without a socket; the server instantiates it with hyper's `Incoming` only.
+    async fn handle<B>(self: Arc<Self>, req: Request<B>) -> Response<Body>
+    where
+        B: http_body::Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
         let path = req.uri().path();
         // Readiness probe and health ping (contract §2.3): answered at once, always. A
         // forwarded request for `/` carries an invocation id and goes on to routing.
@@ -441,11 +493,11 @@ impl Server {
     }
 
     /// Reads a request body once, within the size limit and the idle timeout.
-    async fn read_body(
-        &self,
-        headers: &HeaderMap,
-        body: Incoming,
-    ) -> Result<Bytes, Response<Body>> {
+    async fn read_body<B>(&self, headers: &HeaderMap, body: B) -> Result<Bytes, Response<Body>>
+    where
+        B: http_body::Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
         let too_large = || {
             error_response(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -464,9 +516,9 @@ impl Server {
         }
         let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(0));
         let mut buf = BytesMut::with_capacity(capacity);
-        let mut body = http_body_util::Limited::new(body, self.body_limit);
+        let mut body = std::pin::pin!(http_body_util::Limited::new(body, self.body_limit));
         loop {
-            match tokio::time::timeout(self.body_idle_timeout, body.frame()).await {
+            match tokio::time::timeout(self.body_idle_timeout, body.as_mut().frame()).await {
                 Err(_) => {
                     return Err(error_response(
                         StatusCode::REQUEST_TIMEOUT,
@@ -495,11 +547,15 @@ impl Server {
         Ok(buf.freeze())
     }
 
-    async fn payload_invocation(
+    async fn payload_invocation<B>(
         self: Arc<Self>,
         reg: &'static Registration,
-        req: Request<Incoming>,
-    ) -> Response<Body> {
+        req: Request<B>,
+    ) -> Response<Body>
+    where
+        B: http_body::Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
         let (parts, body) = req.into_parts();
         let bytes = match self.read_body(&parts.headers, body).await {
             Ok(b) => b,
@@ -514,11 +570,10 @@ impl Server {
                 );
             }
         };
-        let sink = Arc::new(LogSink::new(
-            new_invocation_id(&parts.headers),
-            function_name(reg),
-            true,
-        ));
+        let sink = Arc::new(
+            LogSink::new(new_invocation_id(&parts.headers), function_name(reg), true)
+                .echo(self.echo),
+        );
         let inv = Invocation {
             spec: reg.spec,
             sink: sink.clone(),
@@ -639,22 +694,25 @@ impl Server {
         payload_ok(outputs, sink.take(), return_value)
     }
 
-    async fn forwarded_invocation(
+    async fn forwarded_invocation<B>(
         self: Arc<Self>,
         reg: &'static Registration,
         params: Vec<(String, Option<String>)>,
-        req: Request<Incoming>,
-    ) -> Response<Body> {
+        req: Request<B>,
+    ) -> Response<Body>
+    where
+        B: http_body::Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
         let (parts, body) = req.into_parts();
         let bytes = match self.read_body(&parts.headers, body).await {
             Ok(b) => b,
             Err(res) => return res,
         };
-        let sink = Arc::new(LogSink::new(
-            new_invocation_id(&parts.headers),
-            function_name(reg),
-            false,
-        ));
+        let sink = Arc::new(
+            LogSink::new(new_invocation_id(&parts.headers), function_name(reg), false)
+                .echo(self.echo),
+        );
         let inv = Invocation {
             spec: reg.spec,
             sink: sink.clone(),
