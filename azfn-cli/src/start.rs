@@ -62,25 +62,47 @@ fn free_port() -> Result<u16, CliError> {
         .map_err(|e| CliError(format!("cannot find a free port for the handler: {e}")))
 }
 
-async fn shutdown_signal() -> &'static str {
+/// Ctrl-C, SIGTERM and SIGHUP, listened to from creation on: a signal that arrives while nothing
+/// awaits [`Shutdown::recv`] (say between starting the handler and serving) is kept for the next
+/// call. (A fresh `tokio::signal::ctrl_c()` misses it, and tokio's handler, once installed,
+/// stays, so such a Ctrl-C would be swallowed.)
+struct Shutdown {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hangup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            let _ = tokio::signal::ctrl_c().await;
-            return "Ctrl-C";
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => "Ctrl-C",
-            _ = term.recv() => "SIGTERM",
-            _ = hangup.recv() => "SIGHUP",
+    signals: Option<[(tokio::signal::unix::Signal, &'static str); 3]>,
+}
+
+impl Shutdown {
+    fn listen() -> Shutdown {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind, name| signal(kind).ok().map(|s| (s, name));
+            let signals = match (
+                listen(SignalKind::interrupt(), "Ctrl-C"),
+                listen(SignalKind::terminate(), "SIGTERM"),
+                listen(SignalKind::hangup(), "SIGHUP"),
+            ) {
+                (Some(int), Some(term), Some(hup)) => Some([int, term, hup]),
+                _ => None,
+            };
+            Shutdown { signals }
+        }
+        #[cfg(not(unix))]
+        {
+            Shutdown {}
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    /// Waits for the next shutdown signal; returns its name.
+    async fn recv(&mut self) -> &'static str {
+        #[cfg(unix)]
+        if let Some([(int, a), (term, b), (hup, c)]) = &mut self.signals {
+            return tokio::select! {
+                _ = int.recv() => *a,
+                _ = term.recv() => *b,
+                _ = hup.recv() => *c,
+            };
+        }
         let _ = tokio::signal::ctrl_c().await;
         "Ctrl-C"
     }
@@ -135,6 +157,8 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
 
     let handler_port = free_port()?;
     let client = HttpClient::new();
+    // From here on Ctrl-C stops cleanly (before, it ends the process, and `cargo build` with it).
+    let mut shutdown = Shutdown::listen();
     console.info(&format!(
         "Starting the handler '{}' for {} function(s) in {}",
         app.host.handler.description.default_executable_path,
@@ -143,7 +167,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     ));
     let supervisor = tokio::select! {
         started = Supervisor::start(app.clone(), handler_port, host_env, console, client.clone()) => started?,
-        signal = shutdown_signal() => {
+        signal = shutdown.recv() => {
             console.info(&format!("{signal} received while starting the handler: stopped."));
             return Ok(());
         }
@@ -193,7 +217,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     };
     let result = tokio::select! {
         () = serve => Ok(()),
-        signal = shutdown_signal() => {
+        signal = shutdown.recv() => {
             console.info(&format!("{signal} received: stopping the handler."));
             Ok(())
         }
