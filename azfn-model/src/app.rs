@@ -86,7 +86,8 @@ pub fn host_json(existing: Option<&Json>, settings: &HostSettings) -> Result<Jso
     if settings.forwarding {
         handler.insert("enableForwardingHttpRequest".into(), true.into());
     } else {
-        handler.shift_remove("enableForwardingHttpRequest");
+        // `retain` keeps the order of the other keys with and without `preserve_order`.
+        handler.retain(|key, _| key != "enableForwardingHttpRequest");
     }
 
     if settings.needs_bundle && !doc.contains_key("extensionBundle") {

@@ -138,7 +138,7 @@ pub fn value_json(value: &Value) -> Json {
 }
 
 /// Pretty-prints a document the way azfn writes every file: two-space indentation, keys in
-/// insertion order when the `serde_json` `preserve_order` feature is on (the build helper turns
+/// insertion order when this crate's `preserve_order` feature is on (the build helper turns
 /// it on), and a trailing newline.
 pub fn to_pretty_string(doc: &Json) -> String {
     // Serializing a `serde_json::Value` cannot fail: every key is a string.

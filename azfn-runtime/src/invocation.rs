@@ -46,6 +46,10 @@ pub(crate) struct Forwarded {
 }
 
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per invocation, moved once; boxing would add an allocation per request"
+)]
 pub(crate) enum Source {
     /// Payload mode: the `Data` and `Metadata` objects of the request body.
     Payload {

@@ -122,6 +122,7 @@ mod json;
 mod logging;
 mod manifest;
 mod output;
+mod panic;
 mod registry;
 mod router;
 mod server;

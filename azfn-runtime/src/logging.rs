@@ -93,18 +93,23 @@ fn with_current<R>(f: impl FnOnce(&LogSink) -> R) -> Option<R> {
 /// lines as errors, or as warnings when they contain "warn"). Each line of a multi-line message
 /// gets the prefix, because the host reads its handler's output line by line.
 pub(crate) fn print_line(level: Level, sink: Option<&LogSink>, message: &str) {
-    let prefix = match sink {
-        Some(sink) => format!("{level} [{} {}] ", sink.function, sink.invocation_id),
-        None => format!("{level} "),
+    use std::fmt::Write as _;
+    // One allocation for the whole (possibly multi-line) text, written with one call.
+    let mut text = String::with_capacity(message.len() + 64);
+    let prefix = |text: &mut String| {
+        let _ = match sink {
+            Some(sink) => write!(text, "{level} [{} {}] ", sink.function, sink.invocation_id),
+            None => write!(text, "{level} "),
+        };
     };
-    let mut text = String::with_capacity(prefix.len() + message.len() + 1);
     for line in message.lines() {
-        text.push_str(&prefix);
+        prefix(&mut text);
         text.push_str(line);
         text.push('\n');
     }
     if text.is_empty() {
-        text.push_str(prefix.trim_end());
+        prefix(&mut text);
+        text.truncate(text.trim_end().len());
         text.push('\n');
     }
     #[cfg(feature = "testing")]

@@ -27,6 +27,7 @@ use crate::invocation::{Forwarded, Invocation, Source, StateMap};
 use crate::logging::{self, Echo, LogSink};
 use crate::manifest::Manifest;
 use crate::output::{self, encode_output, failure_response, http_object, into_response};
+use crate::panic::CatchUnwind;
 use crate::registry::{self, OutcomeKind, Registration};
 use crate::router::{Resolved, Router};
 
@@ -390,6 +391,20 @@ impl Server {
 }
 
 impl Server {
+    /// The payload-mode function named `name` (case-insensitive), without allocating.
+    fn payload_function(&self, name: &str) -> Option<&'static Registration> {
+        const MAX: usize = 128; // the host's limit on function names
+        if name.len() > MAX {
+            return None;
+        }
+        let mut buf = [0u8; MAX];
+        let lower = &mut buf[..name.len()];
+        lower.copy_from_slice(name.as_bytes());
+        lower.make_ascii_lowercase();
+        let key = std::str::from_utf8(lower).ok()?;
+        self.payload.get(key).copied()
+    }
+
     async fn accept_loop(self: Arc<Self>, listener: TcpListener) -> Result<(), Error> {
         loop {
             let stream = match listener.accept().await {
@@ -440,7 +455,7 @@ impl Server {
             .strip_prefix('/')
             .filter(|s| !s.is_empty() && !s.contains('/'));
         if let Some(name) = segment
-            && let Some(reg) = self.payload.get(&name.to_ascii_lowercase()).copied()
+            && let Some(reg) = self.payload_function(name)
         {
             if req.method() != Method::POST {
                 let mut res = error_response(
@@ -515,7 +530,9 @@ impl Server {
             return Err(too_large());
         }
         let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(0));
-        let mut buf = BytesMut::with_capacity(capacity);
+        // A body that arrives as one frame (the common case) is kept as is, without a copy.
+        let mut first: Option<Bytes> = None;
+        let mut buf = BytesMut::new();
         let mut body = std::pin::pin!(http_body_util::Limited::new(body, self.body_limit));
         loop {
             match tokio::time::timeout(self.body_idle_timeout, body.as_mut().frame()).await {
@@ -528,7 +545,18 @@ impl Server {
                 Ok(None) => break,
                 Ok(Some(Ok(frame))) => {
                     if let Ok(data) = frame.into_data() {
-                        buf.extend_from_slice(&data);
+                        if data.is_empty() {
+                            continue;
+                        }
+                        match first.take() {
+                            None if buf.is_empty() => first = Some(data),
+                            None => buf.extend_from_slice(&data),
+                            Some(head) => {
+                                buf.reserve(capacity.max(head.len() + data.len()));
+                                buf.extend_from_slice(&head);
+                                buf.extend_from_slice(&data);
+                            }
+                        }
                     }
                 }
                 Ok(Some(Err(e))) => {
@@ -544,7 +572,10 @@ impl Server {
                 }
             }
         }
-        Ok(buf.freeze())
+        Ok(match first {
+            Some(only) => only,
+            None => buf.freeze(),
+        })
     }
 
     async fn payload_invocation<B>(
@@ -582,14 +613,14 @@ impl Server {
         };
         let server = self.clone();
         let task_sink = sink.clone();
-        let task = tokio::spawn(logging::scope(sink.clone(), async move {
+        let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
             let outcome = (reg.handler)(inv).await;
             server.render_payload(reg, outcome.0, &task_sink).await
         }));
         match task.await {
             Ok(res) => res,
-            Err(e) => {
-                let error = join_error(e);
+            Err(payload) => {
+                let error = panic_error(payload);
                 self.payload_failure(reg, error, &sink).await
             }
         }
@@ -727,14 +758,14 @@ impl Server {
         };
         let expose = self.expose_errors;
         let task_sink = sink.clone();
-        let task = tokio::spawn(logging::scope(sink.clone(), async move {
+        let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
             let outcome = (reg.handler)(inv).await;
             render_forwarded(reg, outcome.0, expose, &task_sink)
         }));
         match task.await {
             Ok(res) => res,
-            Err(e) => {
-                let error = join_error(e);
+            Err(payload) => {
+                let error = panic_error(payload);
                 log_failure(&error, &sink);
                 to_hyper(failure_response(&error, self.expose_errors))
             }
@@ -754,15 +785,8 @@ fn log_failure(error: &Error, sink: &LogSink) {
     }
 }
 
-fn join_error(e: tokio::task::JoinError) -> Error {
-    if e.is_panic() {
-        Error::msg(format!(
-            "the function panicked: {}",
-            panic_message(e.into_panic())
-        ))
-    } else {
-        Error::msg("the invocation was cancelled")
-    }
+fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
+    Error::msg(format!("the function panicked: {}", panic_message(payload)))
 }
 
 fn payload_ok(

@@ -3,7 +3,8 @@
 //! ```text
 //! azfn-bench --bare target/release/bare-handler \
 //!            --payload-app target/release/example-hello \
-//!            --forwarding-app target/release/example-forwarded [--seconds 5] [--connections 32]
+//!            --forwarding-app target/release/example-forwarded \
+//!            [--seconds 5] [--connections 32] [--rounds 5]
 //! ```
 //!
 //! For each binary it reports cold start (spawn until the first `GET /` answer, median of 21
@@ -33,12 +34,13 @@ struct Args {
     forwarding_app: PathBuf,
     seconds: u64,
     connections: usize,
+    rounds: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let (mut bare, mut payload_app, mut forwarding_app) = (None, None, None);
-    let (mut seconds, mut connections) = (5, 32);
+    let (mut seconds, mut connections, mut rounds) = (5, 32, 5);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -46,6 +48,7 @@ fn parse_args() -> Result<Args, String> {
             "--payload-app" => payload_app = Some(PathBuf::from(value()?)),
             "--forwarding-app" => forwarding_app = Some(PathBuf::from(value()?)),
             "--seconds" => seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--rounds" => rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--connections" => {
                 connections = value()?
                     .parse()
@@ -60,7 +63,16 @@ fn parse_args() -> Result<Args, String> {
         forwarding_app: forwarding_app.ok_or("--forwarding-app is required")?,
         seconds,
         connections,
+        rounds: rounds.max(1),
     })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 fn free_port() -> Result<u16, String> {
@@ -93,6 +105,17 @@ impl Handler {
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
         Ok((Self { child, port }, started))
+    }
+
+    /// User + system CPU time of the process so far, in clock ticks (`/proc/<pid>/stat`).
+    fn cpu_ticks(&self) -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).ok()?;
+        // Fields after the command name (which is in parentheses and may contain spaces).
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let utime: u64 = fields.get(11)?.parse().ok()?;
+        let stime: u64 = fields.get(12)?.parse().ok()?;
+        Some(utime + stime)
     }
 
     fn peak_rss_kib(&self) -> Option<u64> {
@@ -225,6 +248,8 @@ struct Throughput {
     rps: f64,
     failed: u64,
     peak_rss_kib: Option<u64>,
+    /// Server CPU time per request, in microseconds (clock ticks are 10 ms).
+    cpu_us_per_request: Option<f64>,
 }
 
 async fn throughput(exe: &PathBuf, mode: Mode, args: &Args) -> Result<Throughput, String> {
@@ -237,18 +262,25 @@ async fn throughput(exe: &PathBuf, mode: Mode, args: &Args) -> Result<Throughput
     }
     // Warm up, then measure.
     load(handler.port, mode, args.connections, 1).await?;
+    let before = handler.cpu_ticks();
     let (ok, failed) = load(handler.port, mode, args.connections, args.seconds).await?;
+    let after = handler.cpu_ticks();
+    let cpu_us_per_request = match (before, after) {
+        (Some(b), Some(a)) if ok > 0 => Some((a - b) as f64 * 10_000.0 / ok as f64),
+        _ => None,
+    };
     Ok(Throughput {
         rps: ok as f64 / args.seconds as f64,
         failed,
         peak_rss_kib: handler.peak_rss_kib(),
+        cpu_us_per_request,
     })
 }
 
 async fn run(args: Args) -> Result<(), String> {
     println!(
-        "azfn-bench: {} connections, {} s per run, 2 rounds (best of two), same machine for client and server\n",
-        args.connections, args.seconds
+        "azfn-bench: {} connections, {} s per run, {} paired rounds, client and servers on the same machine\n",
+        args.connections, args.seconds, args.rounds
     );
     let cold_bare = cold_start(&args.bare, 21).await?;
     let cold_azfn = cold_start(&args.payload_app, 21).await?;
@@ -276,38 +308,42 @@ async fn run(args: Args) -> Result<(), String> {
             &args.forwarding_app,
         ),
     ] {
-        let mut best_bare: Option<Throughput> = None;
-        let mut best_azfn: Option<Throughput> = None;
-        for _ in 0..2 {
-            let b = throughput(&args.bare, mode, &args).await?;
-            let a = throughput(app, mode, &args).await?;
-            if best_bare.as_ref().is_none_or(|x| b.rps > x.rps) {
-                best_bare = Some(b);
-            }
-            if best_azfn.as_ref().is_none_or(|x| a.rps > x.rps) {
-                best_azfn = Some(a);
-            }
+        // Alternate which server goes first in each round so that drift on the machine
+        // (thermal, other load) hits both alike; report medians of the rounds.
+        let mut bare = Vec::new();
+        let mut azfn = Vec::new();
+        let mut ratios = Vec::new();
+        for round in 0..args.rounds {
+            let (b, a) = if round % 2 == 0 {
+                let b = throughput(&args.bare, mode, &args).await?;
+                (b, throughput(app, mode, &args).await?)
+            } else {
+                let a = throughput(app, mode, &args).await?;
+                (throughput(&args.bare, mode, &args).await?, a)
+            };
+            ratios.push(a.rps / b.rps);
+            peak_rss = peak_rss.max(a.peak_rss_kib.unwrap_or(0));
+            bare.push(b);
+            azfn.push(a);
         }
-        let (Some(b), Some(a)) = (best_bare, best_azfn) else {
-            return Err("no measurement".into());
-        };
-        peak_rss = peak_rss.max(a.peak_rss_kib.unwrap_or(0));
         println!("{label}");
+        for (name, runs) in [("bare hyper", &bare), ("azfn", &azfn)] {
+            let rps = median(runs.iter().map(|t| t.rps).collect());
+            let cpu = median(runs.iter().filter_map(|t| t.cpu_us_per_request).collect());
+            let failed: u64 = runs.iter().map(|t| t.failed).sum();
+            let rss = runs
+                .iter()
+                .filter_map(|t| t.peak_rss_kib)
+                .max()
+                .unwrap_or(0);
+            println!(
+                "  {name:<16} {rps:>10.0} req/s  {cpu:>6.1} us server CPU/req  (failed {failed}, peak RSS {rss} KiB)"
+            );
+        }
         println!(
-            "  bare hyper        {:>10.0} req/s  (failed {}, peak RSS {} KiB)",
-            b.rps,
-            b.failed,
-            b.peak_rss_kib.unwrap_or(0)
-        );
-        println!(
-            "  azfn              {:>10.0} req/s  (failed {}, peak RSS {} KiB)",
-            a.rps,
-            a.failed,
-            a.peak_rss_kib.unwrap_or(0)
-        );
-        println!(
-            "  ratio azfn/bare   {:>10.3}  (target >= 0.95)",
-            a.rps / b.rps
+            "  ratio azfn/bare  {:>10.3}  median of {} paired rounds (target >= 0.95)",
+            median(ratios),
+            args.rounds
         );
         println!();
     }
