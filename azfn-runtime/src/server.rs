@@ -391,6 +391,28 @@ impl Server {
 }
 
 impl Server {
+    /// The log sink of one invocation; `capture` keeps its lines for the payload's `Logs`.
+    fn sink(&self, reg: &'static Registration, headers: &HeaderMap, capture: bool) -> Arc<LogSink> {
+        Arc::new(
+            LogSink::new(new_invocation_id(headers), function_name(reg), capture).echo(self.echo),
+        )
+    }
+
+    /// One invocation of `reg`, logging to `sink`.
+    fn invocation(
+        &self,
+        reg: &'static Registration,
+        sink: &Arc<LogSink>,
+        source: Source,
+    ) -> Invocation {
+        Invocation {
+            spec: reg.spec,
+            sink: sink.clone(),
+            state: self.state.clone(),
+            source,
+        }
+    }
+
     /// The payload-mode function named `name` (case-insensitive), without allocating.
     fn payload_function(&self, name: &str) -> Option<&'static Registration> {
         const MAX: usize = 128; // the host's limit on function names
@@ -601,16 +623,8 @@ impl Server {
                 );
             }
         };
-        let sink = Arc::new(
-            LogSink::new(new_invocation_id(&parts.headers), function_name(reg), true)
-                .echo(self.echo),
-        );
-        let inv = Invocation {
-            spec: reg.spec,
-            sink: sink.clone(),
-            state: self.state.clone(),
-            source: Source::Payload { data, metadata },
-        };
+        let sink = self.sink(reg, &parts.headers, true);
+        let inv = self.invocation(reg, &sink, Source::Payload { data, metadata });
         let server = self.clone();
         let task_sink = sink.clone();
         let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
@@ -740,22 +754,18 @@ impl Server {
             Ok(b) => b,
             Err(res) => return res,
         };
-        let sink = Arc::new(
-            LogSink::new(new_invocation_id(&parts.headers), function_name(reg), false)
-                .echo(self.echo),
-        );
-        let inv = Invocation {
-            spec: reg.spec,
-            sink: sink.clone(),
-            state: self.state.clone(),
-            source: Source::Forwarded(Forwarded {
+        let sink = self.sink(reg, &parts.headers, false);
+        let inv = self.invocation(
+            reg,
+            &sink,
+            Source::Forwarded(Forwarded {
                 method: parts.method,
                 uri: parts.uri,
                 headers: parts.headers,
                 body: bytes,
                 params,
             }),
-        };
+        );
         let expose = self.expose_errors;
         let task_sink = sink.clone();
         let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
