@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use common::{BIN, Start, WAIT, fixture, handler_pid, unique};
+use common::{BIN, Start, WAIT, cargo_azfn_ok, fixture, handler_pid, unique};
 
 fn anonymous_identity() -> Value {
     json!({
@@ -287,24 +287,8 @@ fn admin_invocation_of_a_queue_function() {
     assert_eq!(outcome["status"], "Succeeded");
     assert_eq!(outcome["logs"], json!(["processed again"]));
 
-    let out = Command::new(BIN)
-        .args([
-            "azfn",
-            "invoke",
-            "work",
-            "--data",
-            "from-cli",
-            "--port",
-            &start.port.to_string(),
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let port = start.port.to_string();
+    let stdout = cargo_azfn_ok(&["invoke", "work", "--data", "from-cli", "--port", &port]);
     assert!(
         stdout.contains("Succeeded 'work'") && stdout.contains("log: processed from-cli"),
         "{stdout}"
@@ -358,24 +342,15 @@ fn queue_output_of_an_http_function_reaches_the_queue_trigger() {
     assert_eq!(queue, json!([]), "completed messages are deleted");
 
     // `cargo azfn invoke` calls HTTP functions through their route.
-    let out = Command::new(BIN)
-        .args([
-            "azfn",
-            "invoke",
-            "enqueue",
-            "--data",
-            r#"{"task":"dry"}"#,
-            "--port",
-            &start.port.to_string(),
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let port = start.port.to_string();
+    let stdout = cargo_azfn_ok(&[
+        "invoke",
+        "enqueue",
+        "--data",
+        r#"{"task":"dry"}"#,
+        "--port",
+        &port,
+    ]);
     assert!(
         stdout.starts_with("POST /api/enqueue -> HTTP 202"),
         "{stdout}"

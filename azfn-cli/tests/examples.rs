@@ -14,12 +14,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use common::{BIN, BUILD_WAIT, Start, WAIT, handler_pid};
+use common::{BUILD_WAIT, Start, WAIT, cargo_azfn_ok, handler_pid};
 
 /// A folder of the repository, from `azfn-cli`.
 fn repo(path: &str) -> PathBuf {
@@ -259,16 +258,7 @@ fn orders_example_enqueues_processes_retries_and_poisons() {
         "{}",
         start.output()
     );
-    let out = Command::new(BIN)
-        .args(["azfn", "invoke", "nightly_report", "--port", &port])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = cargo_azfn_ok(&["invoke", "nightly_report", "--port", &port]);
     assert!(
         stdout.contains("Succeeded 'nightly_report'") && stdout.contains("nightly report"),
         "{stdout}"

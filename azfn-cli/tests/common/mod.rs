@@ -24,6 +24,22 @@ pub(crate) const WAIT: Duration = Duration::from_secs(30);
 pub(crate) const BUILD_WAIT: Duration = Duration::from_secs(900);
 
 /// A Python test handler app in `tests/fixtures/`.
+/// Runs `cargo azfn <args>` to completion, asserts that it succeeded, and returns its stdout.
+pub(crate) fn cargo_azfn_ok(args: &[&str]) -> String {
+    let out = std::process::Command::new(BIN)
+        .arg("azfn")
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 pub(crate) fn fixture(app: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
