@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -15,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::body::Body;
 use crate::decode::{self, BASE64, as_object, as_text, get_ci};
 use crate::error::{Error, Rejection};
-use crate::invocation::{Forwarded, Invocation};
+use crate::invocation::Invocation;
 
 /// The HTTP request of an HTTP-triggered function.
 ///
@@ -38,23 +39,52 @@ use crate::invocation::{Forwarded, Invocation};
 /// }
 /// ```
 pub struct HttpRequest {
+    head: Arc<RequestHead>,
+    body: Bytes,
+}
+
+/// Method, URI, headers and the rest: built once per invocation, shared by every
+/// [`HttpRequest`] extracted from it.
+#[derive(Debug)]
+pub(crate) struct RequestHead {
     method: Method,
     uri: Uri,
-    url: String,
     headers: HeaderMap,
-    query: Vec<(String, String)>,
     params: Vec<(String, Option<String>)>,
     identities: Vec<Identity>,
-    body: Bytes,
+    /// Payload mode: `Url` as the host sent it; forwarding mode: rebuilt on first use.
+    url: OnceLock<String>,
+    /// Payload mode: `Query` as the host sent it; forwarding mode: parsed on first use.
+    query: OnceLock<Vec<(String, String)>>,
+}
+
+impl RequestHead {
+    /// The head of a forwarded request; the URL and the query are worked out when asked for.
+    pub(crate) fn forwarded(
+        method: Method,
+        uri: Uri,
+        headers: HeaderMap,
+        params: Vec<(String, Option<String>)>,
+    ) -> Self {
+        Self {
+            method,
+            uri,
+            headers,
+            params,
+            identities: Vec::new(),
+            url: OnceLock::new(),
+            query: OnceLock::new(),
+        }
+    }
 }
 
 impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
-            .field("method", &self.method)
-            .field("url", &self.url)
-            .field("headers", &self.headers)
-            .field("params", &self.params)
+            .field("method", &self.head.method)
+            .field("url", &self.url())
+            .field("headers", &self.head.headers)
+            .field("params", &self.head.params)
             .field("body_len", &self.body.len())
             .finish_non_exhaustive()
     }
@@ -63,34 +93,40 @@ impl fmt::Debug for HttpRequest {
 impl HttpRequest {
     /// The method.
     pub fn method(&self) -> &Method {
-        &self.method
+        &self.head.method
     }
 
     /// The URI: in payload mode the full URL the client called (with the route prefix and the
     /// query, `code=` included); in forwarding mode the path and query the host forwarded.
     pub fn uri(&self) -> &Uri {
-        &self.uri
+        &self.head.uri
     }
 
     /// The URL as the host reported it (payload mode), or rebuilt from the `Host` header
     /// (forwarding mode).
     pub fn url(&self) -> &str {
-        &self.url
+        self.head.url.get_or_init(|| {
+            let host = self
+                .header(http::header::HOST.as_str())
+                .unwrap_or("localhost");
+            let path_and_query = self.head.uri.path_and_query().map_or("/", |p| p.as_str());
+            format!("http://{host}{path_and_query}")
+        })
     }
 
     /// The path of the URL, e.g. `/api/order`.
     pub fn path(&self) -> &str {
-        self.uri.path()
+        self.head.uri.path()
     }
 
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.head.headers
     }
 
     /// A header's first value, if present and valid UTF-8.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name)?.to_str().ok()
+        self.head.headers.get(name)?.to_str().ok()
     }
 
     /// The `Content-Type` header.
@@ -98,32 +134,43 @@ impl HttpRequest {
         self.header(CONTENT_TYPE.as_str())
     }
 
+    fn query_list(&self) -> &[(String, String)] {
+        self.head
+            .query
+            .get_or_init(|| self.head.uri.query().map(parse_query).unwrap_or_default())
+    }
+
     /// A query parameter (matched exactly, then case-insensitively). Repeated keys arrive
     /// comma-joined (`?a=1&a=2` gives `"1,2"`), as the host sends them.
     pub fn query(&self, name: &str) -> Option<&str> {
-        lookup(&self.query, name).map(String::as_str)
+        lookup(self.query_list(), name).map(String::as_str)
     }
 
     /// Every query parameter, in the order received.
     pub fn query_pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.query_list()
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// A route parameter (matched case-insensitively); `None` when absent or when an optional
     /// parameter did not match.
     pub fn param(&self, name: &str) -> Option<&str> {
-        lookup(&self.params, name)?.as_deref()
+        lookup(&self.head.params, name)?.as_deref()
     }
 
     /// Every route parameter; optional ones that did not match are `None`.
     pub fn params(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
-        self.params.iter().map(|(k, v)| (k.as_str(), v.as_deref()))
+        self.head
+            .params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_deref()))
     }
 
     /// The identities the host authenticated (function key, App Service authentication); empty in
     /// forwarding mode.
     pub fn identities(&self) -> &[Identity] {
-        &self.identities
+        &self.head.identities
     }
 
     /// The body bytes.
@@ -149,9 +196,24 @@ impl HttpRequest {
 
     pub(crate) fn from_invocation(inv: &Invocation, binding: &str) -> Result<Self, Rejection> {
         if let Some(fwd) = inv.forwarded() {
-            return Ok(Self::from_forwarded(fwd));
+            return Ok(Self {
+                head: fwd.head.clone(),
+                body: fwd.body.clone(),
+            });
+        }
+        // Fast path: read the trigger object straight from its JSON text. Shapes it does not
+        // expect (the legacy string `Query`, numbers for strings, ...) take the general path.
+        if let Some(raw) = inv.payload().and_then(|p| p.unparsed(binding))
+            && let Ok(fields) = serde_json::from_slice::<Fields>(raw)
+        {
+            return fields.assemble(binding);
         }
         let value = inv.value(binding)?;
+        Self::from_value(binding, value)
+    }
+
+    /// The general path: the trigger object as a [`Value`].
+    pub(crate) fn from_value(binding: &str, value: &Value) -> Result<Self, Rejection> {
         let Some(obj) = as_object(value) else {
             return Err(Rejection::invalid(
                 binding,
@@ -159,11 +221,68 @@ impl HttpRequest {
                 format!("found {}", kind_of(value)),
             ));
         };
-        Self::from_payload(binding, &obj)
+        Fields::from_object(&obj).assemble(binding)
+    }
+}
+
+/// The fields of the host's HTTP trigger object (contract §4.3).
+#[derive(Default)]
+struct Fields {
+    method: Option<String>,
+    url: Option<String>,
+    headers: HeaderMap,
+    query: Option<Vec<(String, String)>>,
+    params: Vec<(String, Option<String>)>,
+    identities: Vec<Identity>,
+    body: BodyField,
+}
+
+#[derive(Default)]
+enum BodyField {
+    #[default]
+    Empty,
+    /// A string body: the text, or base64 for octet-stream and multipart bodies.
+    Text(String),
+    /// Any other JSON value, as compact JSON text.
+    Json(String),
+}
+
+impl Fields {
+    fn from_object(obj: &Map<String, Value>) -> Self {
+        let query = get_ci(obj, "Query").and_then(as_object).map(|q| {
+            q.iter()
+                .map(|(k, v)| (k.clone(), as_text(v).unwrap_or_default()))
+                .collect()
+        });
+        Self {
+            method: get_ci(obj, "Method").and_then(as_text),
+            url: get_ci(obj, "Url").and_then(as_text),
+            headers: get_ci(obj, "Headers")
+                .and_then(as_object)
+                .map(|h| headers_from_json(&h))
+                .unwrap_or_default(),
+            query,
+            params: get_ci(obj, "Params")
+                .and_then(as_object)
+                .map(|p| p.iter().map(|(k, v)| (k.clone(), as_text(v))).collect())
+                .unwrap_or_default(),
+            identities: get_ci(obj, "Identities")
+                .map(|v| decode::undo_double_encoding(v))
+                .map(|v| match &*v {
+                    Value::Array(items) => items.iter().filter_map(Identity::from_json).collect(),
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default(),
+            body: match get_ci(obj, "Body") {
+                None | Some(Value::Null) => BodyField::Empty,
+                Some(Value::String(text)) => BodyField::Text(text.clone()),
+                Some(other) => BodyField::Json(other.to_string()),
+            },
+        }
     }
 
-    fn from_payload(binding: &str, obj: &Map<String, Value>) -> Result<Self, Rejection> {
-        let method = match get_ci(obj, "Method").and_then(as_text) {
+    fn assemble(self, binding: &str) -> Result<HttpRequest, Rejection> {
+        let method = match self.method {
             None => Method::GET,
             Some(m) => Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| {
                 Rejection::invalid(
@@ -173,34 +292,17 @@ impl HttpRequest {
                 )
             })?,
         };
-        let url = get_ci(obj, "Url").and_then(as_text).unwrap_or_default();
+        let url = self.url.unwrap_or_default();
         let uri = parse_uri(&url);
-        let headers = get_ci(obj, "Headers")
-            .and_then(as_object)
-            .map(|h| headers_from_json(&h))
-            .unwrap_or_default();
-        let query = match get_ci(obj, "Query").and_then(as_object) {
-            Some(q) => q
-                .iter()
-                .map(|(k, v)| (k.clone(), as_text(v).unwrap_or_default()))
-                .collect(),
+        let query = match self.query {
+            Some(q) => q,
             None => uri.query().map(parse_query).unwrap_or_default(),
         };
-        let params = get_ci(obj, "Params")
-            .and_then(as_object)
-            .map(|p| p.iter().map(|(k, v)| (k.clone(), as_text(v))).collect())
-            .unwrap_or_default();
-        let identities = get_ci(obj, "Identities")
-            .map(|v| decode::undo_double_encoding(v))
-            .map(|v| match &*v {
-                Value::Array(items) => items.iter().filter_map(Identity::from_json).collect(),
-                _ => Vec::new(),
-            })
-            .unwrap_or_default();
-        let body = match get_ci(obj, "Body") {
-            None | Some(Value::Null) => Bytes::new(),
-            Some(Value::String(text)) => {
-                let media = headers
+        let body = match self.body {
+            BodyField::Empty => Bytes::new(),
+            BodyField::Text(text) => {
+                let media = self
+                    .headers
                     .get(CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default();
@@ -208,43 +310,26 @@ impl HttpRequest {
                     match BASE64.decode(text.as_bytes()) {
                         Ok(bytes) => Bytes::from(bytes),
                         // Not base64 after all: keep the text rather than lose it.
-                        Err(_) => Bytes::from(text.clone()),
+                        Err(_) => Bytes::from(text),
                     }
                 } else {
-                    Bytes::from(text.clone())
+                    Bytes::from(text)
                 }
             }
-            Some(other) => Bytes::from(other.to_string()),
+            BodyField::Json(json) => Bytes::from(json),
         };
-        Ok(Self {
-            method,
-            uri,
-            url,
-            headers,
-            query,
-            params,
-            identities,
+        Ok(HttpRequest {
+            head: Arc::new(RequestHead {
+                method,
+                uri,
+                headers: self.headers,
+                params: self.params,
+                identities: self.identities,
+                url: OnceLock::from(url),
+                query: OnceLock::from(query),
+            }),
             body,
         })
-    }
-
-    fn from_forwarded(fwd: &Forwarded) -> Self {
-        let host = fwd
-            .headers
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        let path_and_query = fwd.uri.path_and_query().map_or("/", |p| p.as_str());
-        Self {
-            method: fwd.method.clone(),
-            url: format!("http://{host}{path_and_query}"),
-            uri: fwd.uri.clone(),
-            headers: fwd.headers.clone(),
-            query: fwd.uri.query().map(parse_query).unwrap_or_default(),
-            params: fwd.params.clone(),
-            identities: Vec::new(),
-            body: fwd.body.clone(),
-        }
     }
 }
 
@@ -360,6 +445,335 @@ fn headers_from_json(obj: &Map<String, Value>) -> HeaderMap {
         }
     }
     headers
+}
+
+/// The fast path's reading of the trigger object: exactly the shapes the host sends (strings,
+/// `null`, string arrays for header values); anything else is an error, and the caller then
+/// takes the general path through [`Value`], which accepts more.
+mod fast {
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    use http::header::{HeaderName, HeaderValue};
+    use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::value::RawValue;
+
+    use super::{BodyField, Claim, Fields, Identity};
+
+    /// A JSON object read field by field.
+    trait Object: Default {
+        const EXPECTING: &'static str;
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error>;
+    }
+
+    struct ObjectVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(T::EXPECTING)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut object = T::default();
+            while let Some(key) = map.next_key::<String>()? {
+                object.field(key, &mut map)?;
+            }
+            Ok(object)
+        }
+    }
+
+    fn object<'de, T: Object, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        d.deserialize_map(ObjectVisitor(PhantomData))
+    }
+
+    /// Stores a field, failing on one given twice (in any letter case): the general path
+    /// decides which of the two wins.
+    fn once<T, E: de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+        if slot.is_some() {
+            return Err(E::custom("a duplicated field"));
+        }
+        *slot = Some(value);
+        Ok(())
+    }
+
+    /// The trigger object, each field at most once.
+    #[derive(Default)]
+    struct Once {
+        method: Option<Option<String>>,
+        url: Option<Option<String>>,
+        headers: Option<http::HeaderMap>,
+        query: Option<Option<Vec<(String, String)>>>,
+        params: Option<Vec<(String, Option<String>)>>,
+        identities: Option<Vec<Identity>>,
+        body: Option<BodyField>,
+    }
+
+    impl Object for Once {
+        const EXPECTING: &'static str = "an HTTP request object";
+
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            let is = |name: &str| key.eq_ignore_ascii_case(name);
+            if is("Method") {
+                once(&mut self.method, map.next_value()?)
+            } else if is("Url") {
+                once(&mut self.url, map.next_value()?)
+            } else if is("Headers") {
+                let headers = map.next_value::<Option<Headers>>()?;
+                once(&mut self.headers, headers.unwrap_or_default().0)
+            } else if is("Query") {
+                let query = map.next_value::<Option<Pairs>>()?;
+                once(&mut self.query, query.map(|q| q.0))
+            } else if is("Params") {
+                let params = map.next_value::<Option<Params>>()?;
+                once(&mut self.params, params.unwrap_or_default().0)
+            } else if is("Identities") {
+                let identities = map.next_value::<Option<Vec<IdentityJson>>>()?;
+                let identities = identities.unwrap_or_default().into_iter().map(|i| i.0);
+                once(&mut self.identities, identities.collect())
+            } else if is("Body") {
+                once(&mut self.body, body(map.next_value::<&RawValue>()?)?)
+            } else {
+                map.next_value::<IgnoredAny>().map(drop)
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Fields {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let f: Once = object(d)?;
+            Ok(Fields {
+                method: f.method.flatten(),
+                url: f.url.flatten(),
+                headers: f.headers.unwrap_or_default(),
+                query: f.query.flatten(),
+                params: f.params.unwrap_or_default(),
+                identities: f.identities.unwrap_or_default(),
+                body: f.body.unwrap_or_default(),
+            })
+        }
+    }
+
+    fn body<E: de::Error>(raw: &RawValue) -> Result<BodyField, E> {
+        let text = raw.get();
+        Ok(match text.as_bytes().first() {
+            Some(b'n') => BodyField::Empty,
+            Some(b'"') => BodyField::Text(serde_json::from_str(text).map_err(E::custom)?),
+            _ => {
+                let value: serde_json::Value = serde_json::from_str(text).map_err(E::custom)?;
+                BodyField::Json(value.to_string())
+            }
+        })
+    }
+
+    /// `Headers`: name -> a string or an array of strings.
+    #[derive(Default)]
+    struct Headers(http::HeaderMap);
+
+    impl Object for Headers {
+        const EXPECTING: &'static str = "the request headers";
+
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            let values = map.next_value::<OneOrMany>()?;
+            // Names and values HTTP does not allow are left out, as on the general path.
+            if let Ok(name) = HeaderName::from_bytes(key.as_bytes()) {
+                for v in values.0 {
+                    if let Ok(v) = HeaderValue::from_bytes(v.as_bytes()) {
+                        self.0.append(name.clone(), v);
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Headers {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d)
+        }
+    }
+
+    struct OneOrMany(Vec<String>);
+
+    impl<'de> Deserialize<'de> for OneOrMany {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = OneOrMany;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a string or an array of strings")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                    Ok(OneOrMany(vec![v.to_owned()]))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                    let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+                    while let Some(v) = seq.next_element::<String>()? {
+                        values.push(v);
+                    }
+                    Ok(OneOrMany(values))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// Sets `key` to `value`, the last of a repeated key winning (as in a JSON object).
+    fn set<V>(pairs: &mut Vec<(String, V)>, key: String, value: V) {
+        match pairs.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => *v = value,
+            None => pairs.push((key, value)),
+        }
+    }
+
+    /// `Query`: name -> string.
+    #[derive(Default)]
+    struct Pairs(Vec<(String, String)>);
+
+    impl Object for Pairs {
+        const EXPECTING: &'static str = "the query object";
+
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            set(&mut self.0, key, map.next_value()?);
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Pairs {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d)
+        }
+    }
+
+    /// `Params`: name -> string or `null`.
+    #[derive(Default)]
+    struct Params(Vec<(String, Option<String>)>);
+
+    impl Object for Params {
+        const EXPECTING: &'static str = "the route parameters";
+
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            set(&mut self.0, key, map.next_value()?);
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Params {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d)
+        }
+    }
+
+    #[derive(Default)]
+    struct IdentityFields {
+        authentication_type: Option<Option<String>>,
+        is_authenticated: Option<Option<bool>>,
+        name: Option<Option<String>>,
+        claims: Option<Vec<Claim>>,
+    }
+
+    impl Object for IdentityFields {
+        const EXPECTING: &'static str = "an identity object";
+
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            let is = |name: &str| key.eq_ignore_ascii_case(name);
+            if is("AuthenticationType") {
+                once(&mut self.authentication_type, map.next_value()?)
+            } else if is("IsAuthenticated") {
+                once(&mut self.is_authenticated, map.next_value()?)
+            } else if is("Name") {
+                once(&mut self.name, map.next_value()?)
+            } else if is("Claims") {
+                let claims = map.next_value::<Option<Vec<MaybeClaim>>>()?;
+                let claims = claims.unwrap_or_default().into_iter().flat_map(|c| c.0);
+                once(&mut self.claims, claims.collect())
+            } else {
+                map.next_value::<IgnoredAny>().map(drop)
+            }
+        }
+    }
+
+    /// An identity as the host serializes it.
+    struct IdentityJson(Identity);
+
+    impl<'de> Deserialize<'de> for IdentityJson {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let f: IdentityFields = object(d)?;
+            Ok(IdentityJson(Identity {
+                authentication_type: f.authentication_type.flatten(),
+                is_authenticated: f.is_authenticated.flatten().unwrap_or(false),
+                name: f.name.flatten(),
+                claims: f.claims.unwrap_or_default(),
+            }))
+        }
+    }
+
+    #[derive(Default)]
+    struct ClaimFields {
+        claim_type: Option<Option<String>>,
+        value: Option<Option<String>>,
+        issuer: Option<Option<String>>,
+    }
+
+    impl Object for ClaimFields {
+        const EXPECTING: &'static str = "a claim object";
+
+        fn field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: String,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            let is = |name: &str| key.eq_ignore_ascii_case(name);
+            if is("Type") {
+                once(&mut self.claim_type, map.next_value()?)
+            } else if is("Value") {
+                once(&mut self.value, map.next_value()?)
+            } else if is("Issuer") {
+                once(&mut self.issuer, map.next_value()?)
+            } else {
+                map.next_value::<IgnoredAny>().map(drop)
+            }
+        }
+    }
+
+    /// A claim, or `None` for one without a `Type` (left out, as on the general path).
+    struct MaybeClaim(Option<Claim>);
+
+    impl<'de> Deserialize<'de> for MaybeClaim {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let f: ClaimFields = object(d)?;
+            Ok(MaybeClaim(f.claim_type.flatten().map(|claim_type| Claim {
+                claim_type,
+                value: f.value.flatten().unwrap_or_default(),
+                issuer: f.issuer.flatten(),
+            })))
+        }
+    }
 }
 
 /// One identity of the caller (a serialized .NET `ClaimsIdentity`, contract §4.3).

@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use azfn_model::{Binding, BindingKind, FunctionSpec};
 use bytes::Bytes;
-use http::{HeaderMap, Method, Uri};
 use serde_json::{Map, Value};
 
 use crate::error::Rejection;
+use crate::http_api::RequestHead;
 use crate::logging::LogSink;
+use crate::payload::Payload;
 
 /// Values shared by every invocation, set with [`App::state`](crate::App::state).
 #[derive(Default)]
@@ -38,26 +39,15 @@ impl fmt::Debug for StateMap {
 /// An HTTP request forwarded by the host (forwarding mode, contract §6), body already read.
 #[derive(Debug)]
 pub(crate) struct Forwarded {
-    pub(crate) method: Method,
-    pub(crate) uri: Uri,
-    pub(crate) headers: HeaderMap,
+    /// Shared with the [`HttpRequest`](crate::HttpRequest)s extracted from it, not copied.
+    pub(crate) head: Arc<RequestHead>,
     pub(crate) body: Bytes,
-    pub(crate) params: Vec<(String, Option<String>)>,
 }
 
 #[derive(Debug)]
-// `allow`, not `expect`: whether the lint fires depends on serde_json's `preserve_order`,
-// which feature unification may turn on in workspace builds.
-#[allow(
-    clippy::large_enum_variant,
-    reason = "one value per invocation, moved once; boxing would add an allocation per request"
-)]
 pub(crate) enum Source {
     /// Payload mode: the `Data` and `Metadata` objects of the request body.
-    Payload {
-        data: Map<String, Value>,
-        metadata: Map<String, Value>,
-    },
+    Payload(Payload),
     Forwarded(Forwarded),
 }
 
@@ -116,7 +106,7 @@ impl Invocation {
     /// double-encoded). `None` in forwarding mode or when absent.
     pub fn data(&self, binding: &str) -> Option<&Value> {
         match &self.source {
-            Source::Payload { data, .. } => crate::decode::get_ci(data, binding),
+            Source::Payload(payload) => payload.get(binding),
             Source::Forwarded(_) => None,
         }
     }
@@ -125,7 +115,7 @@ impl Invocation {
     pub fn raw_metadata(&self) -> &Map<String, Value> {
         static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
         match &self.source {
-            Source::Payload { metadata, .. } => metadata,
+            Source::Payload(payload) => payload.metadata(),
             Source::Forwarded(_) => EMPTY.get_or_init(Map::new),
         }
     }
@@ -163,7 +153,14 @@ impl Invocation {
     pub(crate) fn forwarded(&self) -> Option<&Forwarded> {
         match &self.source {
             Source::Forwarded(f) => Some(f),
-            Source::Payload { .. } => None,
+            Source::Payload(_) => None,
+        }
+    }
+
+    pub(crate) fn payload(&self) -> Option<&Payload> {
+        match &self.source {
+            Source::Payload(p) => Some(p),
+            Source::Forwarded(_) => None,
         }
     }
 }

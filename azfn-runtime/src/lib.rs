@@ -123,6 +123,7 @@ mod logging;
 mod manifest;
 mod output;
 mod panic;
+mod payload;
 mod registry;
 mod router;
 mod server;

@@ -22,12 +22,13 @@ use tracing::Level;
 
 use crate::body::Body;
 use crate::error::{Error, Rejection};
-use crate::http_api::HttpResponse;
+use crate::http_api::{HttpResponse, RequestHead};
 use crate::invocation::{Forwarded, Invocation, Source, StateMap};
 use crate::logging::{self, Echo, LogSink};
 use crate::manifest::Manifest;
 use crate::output::{self, encode_output, failure_response, http_object, into_response};
 use crate::panic::CatchUnwind;
+use crate::payload::Payload;
 use crate::registry::{self, OutcomeKind, Registration};
 use crate::router::{Resolved, Router};
 
@@ -341,7 +342,25 @@ fn new_invocation_id(headers: &HeaderMap) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     match headers.get(INVOCATION_ID).and_then(|v| v.to_str().ok()) {
         Some(id) if !id.is_empty() => id.to_owned(),
-        _ => format!("local-{}", NEXT.fetch_add(1, Ordering::Relaxed)),
+        _ => {
+            // `local-N`, without the formatting machinery: this runs on every request that
+            // carries no id.
+            let mut n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let mut digits = [0u8; 20];
+            let mut at = digits.len();
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            let mut id = String::with_capacity(6 + digits.len() - at);
+            id.push_str("local-");
+            id.extend(digits[at..].iter().map(|&d| char::from(d)));
+            id
+        }
     }
 }
 
@@ -614,7 +633,7 @@ impl Server {
             Ok(b) => b,
             Err(res) => return res,
         };
-        let (data, metadata) = match parse_payload(&bytes) {
+        let payload = match Payload::parse(bytes) {
             Ok(p) => p,
             Err(message) => {
                 return error_response(
@@ -624,7 +643,7 @@ impl Server {
             }
         };
         let sink = self.sink(reg, &parts.headers, true);
-        let inv = self.invocation(reg, &sink, Source::Payload { data, metadata });
+        let inv = self.invocation(reg, &sink, Source::Payload(payload));
         let server = self.clone();
         let task_sink = sink.clone();
         let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
@@ -759,11 +778,13 @@ impl Server {
             reg,
             &sink,
             Source::Forwarded(Forwarded {
-                method: parts.method,
-                uri: parts.uri,
-                headers: parts.headers,
+                head: Arc::new(RequestHead::forwarded(
+                    parts.method,
+                    parts.uri,
+                    parts.headers,
+                    params,
+                )),
                 body: bytes,
-                params,
             }),
         );
         let expose = self.expose_errors;
@@ -816,50 +837,6 @@ fn payload_ok(
             &format!("could not encode the invocation result: {e}"),
         ),
     }
-}
-
-/// Splits `{"Data": {...}, "Metadata": {...}}` (contract §4.1).
-/// `Data` and `Metadata`.
-type Payload = (Map<String, Value>, Map<String, Value>);
-
-fn parse_payload(bytes: &[u8]) -> Result<Payload, String> {
-    const SHAPE: &str = r#"expected {"Data": {...}, "Metadata": {...}}"#;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(format!("the request body is empty; {SHAPE}"));
-    }
-    let doc: Value = serde_json::from_slice(bytes)
-        .map_err(|e| format!("the request body is not JSON ({e}); {SHAPE}"))?;
-    let Value::Object(mut top) = doc else {
-        return Err(format!(
-            "the request body is {}; {SHAPE}",
-            crate::http_api::describe(&doc)
-        ));
-    };
-    let mut take = |key: &str| {
-        let found = top.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned();
-        found.and_then(|k| top.remove(&k))
-    };
-    let data = match take("Data") {
-        Some(Value::Object(d)) => d,
-        None => return Err(format!("`Data` is missing; {SHAPE}")),
-        Some(other) => {
-            return Err(format!(
-                "`Data` is {}, not an object; {SHAPE}",
-                crate::http_api::describe(&other)
-            ));
-        }
-    };
-    let metadata = match take("Metadata") {
-        Some(Value::Object(m)) => m,
-        None | Some(Value::Null) => Map::new(),
-        Some(other) => {
-            return Err(format!(
-                "`Metadata` is {}, not an object; {SHAPE}",
-                crate::http_api::describe(&other)
-            ));
-        }
-    };
-    Ok((data, metadata))
 }
 
 fn to_hyper(response: HttpResponse) -> Response<Body> {

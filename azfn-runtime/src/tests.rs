@@ -10,8 +10,10 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::http_api::RequestHead;
 use crate::invocation::{Forwarded, Invocation, Source, StateMap};
 use crate::logging::LogSink;
+use crate::payload::Payload;
 use crate::{
     Blob, BlobInfo, Context, FromInvocation, HttpRequest, Json, Metadata, QueueMessage, TimerInfo,
 };
@@ -189,12 +191,134 @@ fn extract_everything(inv: &Invocation) {
     }
 }
 
+/// An HTTP trigger object: mostly the host's shapes, sometimes anything.
+fn arb_http_object() -> impl Strategy<Value = Value> {
+    let text = || {
+        prop_oneof![
+            "[a-zA-Z0-9 /:?=&%+-]{0,12}".prop_map(Value::String),
+            Just(Value::Null)
+        ]
+    };
+    let strings = |inner: BoxedStrategy<Value>| {
+        prop::collection::vec(("[A-Za-z][A-Za-z0-9-]{0,6}", inner), 0..4)
+            .prop_map(|pairs| Value::Object(pairs.into_iter().collect()))
+    };
+    let header_value = prop_oneof![
+        "[ -~]{0,8}".prop_map(Value::String),
+        prop::collection::vec("[ -~\\t]{0,8}".prop_map(Value::String), 0..3).prop_map(Value::Array),
+    ];
+    let claim = (text(), text(), text(), any::<bool>()).prop_map(|(t, v, i, extra)| {
+        let mut claim = serde_json::json!({ "Type": t, "Value": v, "Issuer": i });
+        if extra {
+            claim["OriginalIssuer"] = Value::from("LOCAL AUTHORITY");
+        }
+        claim
+    });
+    let identity = (
+        text(),
+        prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::from)],
+        text(),
+        prop::collection::vec(claim, 0..3),
+    )
+        .prop_map(|(auth, is_auth, name, claims)| {
+            serde_json::json!({
+                "AuthenticationType": auth, "IsAuthenticated": is_auth, "Actor": null,
+                "Name": name, "Claims": claims, "NameClaimType": "name",
+            })
+        });
+    let field = |shaped: BoxedStrategy<Value>| prop_oneof![6 => shaped, 1 => arb_json()];
+    (
+        field(text().boxed()),
+        field(
+            prop_oneof![Just("GET"), Just("post"), Just("PATCH"), Just("bad method")]
+                .prop_map(Value::from)
+                .boxed(),
+        ),
+        field(strings(header_value.boxed()).boxed()),
+        field(strings("[a-z0-9 ]{0,6}".prop_map(Value::String).boxed()).boxed()),
+        field(strings(text().boxed()).boxed()),
+        field(
+            prop::collection::vec(identity, 0..2)
+                .prop_map(Value::Array)
+                .boxed(),
+        ),
+        field(prop_oneof![text(), "[A-Za-z0-9+/]{0,12}".prop_map(Value::String)].boxed()),
+        prop::collection::vec(any::<bool>(), 8),
+    )
+        .prop_map(
+            |(url, method, headers, query, params, identities, body, present)| {
+                let names = [
+                    "Url",
+                    "Method",
+                    "Headers",
+                    "Query",
+                    "Params",
+                    "Identities",
+                    "Body",
+                ];
+                let mut obj = Map::new();
+                for ((name, value), keep) in names
+                    .into_iter()
+                    .zip([url, method, headers, query, params, identities, body])
+                    .zip(present)
+                {
+                    if keep {
+                        obj.insert(name.to_owned(), value);
+                    }
+                }
+                obj.insert("Extra".to_owned(), serde_json::json!({"nested": [1, "x"]}));
+                Value::Object(obj)
+            },
+        )
+}
+
+/// What an [`HttpRequest`] carries, in a comparable form.
+fn request_summary(req: &HttpRequest) -> String {
+    let mut headers: Vec<_> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| format!("{k}: {v:?}"))
+        .collect();
+    headers.sort();
+    let mut query: Vec<_> = req.query_pairs().collect();
+    query.sort();
+    let mut params: Vec<_> = req.params().collect();
+    params.sort();
+    format!(
+        "{} {} {} {headers:?} {query:?} {params:?} {:?} {:?}",
+        req.method(),
+        req.uri(),
+        req.url(),
+        req.identities(),
+        req.body()
+    )
+}
+
 fn has_float(value: &Value) -> bool {
     match value {
         Value::Number(n) => n.is_f64(),
         Value::Array(items) => items.iter().any(has_float),
         Value::Object(map) => map.values().any(has_float),
         _ => false,
+    }
+}
+
+#[test]
+fn the_hosts_http_objects_are_read_from_json_text() {
+    for (fixture, fast) in [
+        (crate::testing::fixtures::HTTP_POST, true),
+        // The legacy string `Query` takes the general path.
+        (crate::testing::fixtures::HTTP_DOCS, false),
+    ] {
+        let payload = Payload::parse(Bytes::from_static(fixture.as_bytes())).unwrap();
+        let inv = invocation(specs()[0], Source::Payload(payload));
+        let req = HttpRequest::from_invocation(&inv, "req").unwrap();
+        let untouched = inv.payload().and_then(|p| p.unparsed("req")).is_some();
+        assert_eq!(untouched, fast, "{fixture}");
+        let doc: Value = serde_json::from_str(fixture).unwrap();
+        let general = HttpRequest::from_value("req", &doc["Data"]["req"]).unwrap();
+        assert_eq!(request_summary(&req), request_summary(&general));
+        assert_eq!(req.json::<Value>().unwrap()["id"], 1005);
     }
 }
 
@@ -210,8 +334,34 @@ proptest! {
         for spec in specs() {
             let mut map = Map::new();
             map.insert("data".to_owned(), data.clone());
-            let inv = invocation(spec, Source::Payload { data: map, metadata: metadata.clone() });
+            let inv = invocation(spec, Source::Payload(Payload::from_values(map, metadata.clone())));
             extract_everything(&inv);
+        }
+    }
+
+    #[test]
+    fn arbitrary_payload_bodies_never_panic(data in arb_json(), metadata in arb_json()) {
+        let body = serde_json::json!({ "Data": { "data": data }, "Metadata": metadata }).to_string();
+        for spec in specs() {
+            let Ok(payload) = Payload::parse(Bytes::from(body.clone())) else { continue };
+            extract_everything(&invocation(spec, Source::Payload(payload)));
+        }
+    }
+
+    #[test]
+    fn http_requests_read_from_json_text_equal_those_read_from_values(obj in arb_http_object()) {
+        let body = serde_json::json!({ "Data": { "req": obj }, "Metadata": {} }).to_string();
+        // The general path reads the same text (serde_json does not round-trip every float).
+        let reread: Value = serde_json::from_str(&body).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let payload = Payload::parse(Bytes::from(body))
+            .map_err(TestCaseError::fail)?;
+        let spec = specs()[0];
+        let from_text = HttpRequest::from_invocation(&invocation(spec, Source::Payload(payload)), "req");
+        let from_value = HttpRequest::from_value("req", &reread["Data"]["req"]);
+        match (from_text, from_value) {
+            (Ok(a), Ok(b)) => prop_assert_eq!(request_summary(&a), request_summary(&b)),
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "{:?} vs {:?}", a.map(|r| request_summary(&r)), b.map(|r| request_summary(&r))),
         }
     }
 
@@ -221,11 +371,13 @@ proptest! {
         let uri = uri.parse().unwrap_or_else(|_| http::Uri::from_static("/api/x"));
         for spec in specs() {
             let inv = invocation(spec, Source::Forwarded(Forwarded {
-                method: http::Method::POST,
-                uri: uri.clone(),
-                headers: http::HeaderMap::new(),
+                head: Arc::new(RequestHead::forwarded(
+                    http::Method::POST,
+                    uri.clone(),
+                    http::HeaderMap::new(),
+                    vec![("id".into(), None)],
+                )),
                 body: Bytes::from(body.clone()),
-                params: vec![("id".into(), None)],
             }));
             extract_everything(&inv);
         }
