@@ -89,31 +89,44 @@ fn with_current<R>(f: impl FnOnce(&LogSink) -> R) -> Option<R> {
     CURRENT.try_with(|sink| f(sink)).ok()
 }
 
+/// Writes `LEVEL [function invocation-id] ` (or `LEVEL ` outside an invocation).
+fn push_prefix(text: &mut String, level: Level, sink: Option<&LogSink>) {
+    text.push_str(level.as_str());
+    match sink {
+        Some(sink) => {
+            text.push_str(" [");
+            text.push_str(sink.function);
+            text.push(' ');
+            text.push_str(&sink.invocation_id);
+            text.push_str("] ");
+        }
+        None => text.push(' '),
+    }
+}
+
 /// Prints one log line: INFO and below on stdout, WARN and ERROR on stderr (the host logs stderr
 /// lines as errors, or as warnings when they contain "warn"). Each line of a multi-line message
 /// gets the prefix, because the host reads its handler's output line by line.
 pub(crate) fn print_line(level: Level, sink: Option<&LogSink>, message: &str) {
-    use std::fmt::Write as _;
     // One allocation for the whole (possibly multi-line) text, written with one call.
     let mut text = String::with_capacity(message.len() + 64);
-    let prefix = |text: &mut String| {
-        let _ = match sink {
-            Some(sink) => write!(text, "{level} [{} {}] ", sink.function, sink.invocation_id),
-            None => write!(text, "{level} "),
-        };
-    };
     for line in message.lines() {
-        prefix(&mut text);
+        push_prefix(&mut text, level, sink);
         text.push_str(line);
         text.push('\n');
     }
     if text.is_empty() {
-        prefix(&mut text);
+        push_prefix(&mut text, level, sink);
         text.truncate(text.trim_end().len());
         text.push('\n');
     }
+    write_out(level, sink.map(|s| s.echo), &text);
+}
+
+/// Writes finished lines (each with its prefix and newline) where `echo` says.
+fn write_out(level: Level, echo: Option<Echo>, text: &str) {
     #[cfg(feature = "testing")]
-    if sink.is_some_and(|s| s.echo == Echo::TestHarness) {
+    if echo == Some(Echo::TestHarness) {
         // `print!` is what libtest captures; the harness owns stdout here.
         if level <= Level::WARN {
             eprint!("{text}");
@@ -122,6 +135,8 @@ pub(crate) fn print_line(level: Level, sink: Option<&LogSink>, message: &str) {
         }
         return;
     }
+    #[cfg(not(feature = "testing"))]
+    let _ = echo;
     // Ignore write errors: a closed stdout must not fail the invocation.
     if level <= Level::WARN {
         let _ = std::io::stderr().lock().write_all(text.as_bytes());
@@ -130,13 +145,38 @@ pub(crate) fn print_line(level: Level, sink: Option<&LogSink>, message: &str) {
     }
 }
 
+/// Captures and prints an event of the current invocation, formatting it once.
+fn log_event(sink: &LogSink, level: Level, event: &Event<'_>) {
+    let mut line = String::with_capacity(128);
+    push_prefix(&mut line, level, Some(sink));
+    let start = line.len();
+    write_event(&mut line, event);
+    let message = &line[start..];
+    if message.is_empty() || message.contains('\n') {
+        // Every line of the message needs the prefix.
+        let message = message.to_owned();
+        sink.log(level, &message);
+    } else {
+        sink.push(level, message);
+        line.push('\n');
+        write_out(level, Some(sink.echo), &line);
+    }
+}
+
 /// Formats an event as `message key=value ...`.
 fn format_event(event: &Event<'_>) -> String {
-    struct Visitor {
-        message: String,
+    let mut text = String::new();
+    write_event(&mut text, event);
+    text
+}
+
+/// Appends an event as `message key=value ...` to `out`.
+fn write_event(out: &mut String, event: &Event<'_>) {
+    struct Visitor<'a> {
+        message: &'a mut String,
         fields: String,
     }
-    impl Visit for Visitor {
+    impl Visit for Visitor<'_> {
         fn record_str(&mut self, field: &Field, value: &str) {
             if field.name() == "message" {
                 self.message.push_str(value);
@@ -152,16 +192,17 @@ fn format_event(event: &Event<'_>) -> String {
             }
         }
     }
+    let start = out.len();
     let mut visitor = Visitor {
-        message: String::new(),
+        message: out,
         fields: String::new(),
     };
     event.record(&mut visitor);
-    if visitor.message.is_empty() {
-        visitor.fields.trim_start().to_owned()
+    let fields = visitor.fields;
+    if out.len() == start {
+        out.push_str(fields.trim_start());
     } else {
-        visitor.message.push_str(&visitor.fields);
-        visitor.message
+        out.push_str(&fields);
     }
 }
 
@@ -266,10 +307,9 @@ impl Subscriber for DefaultSubscriber {
 
     fn event(&self, event: &Event<'_>) {
         let level = *event.metadata().level();
-        let text = format_event(event);
-        if with_current(|sink| sink.log(level, &text)).is_none() {
+        if with_current(|sink| log_event(sink, level, event)).is_none() {
             let target = event.metadata().target();
-            print_line(level, None, &format!("{target}: {text}"));
+            print_line(level, None, &format!("{target}: {}", format_event(event)));
         }
     }
 
@@ -286,5 +326,31 @@ pub(crate) fn install_default_subscriber() {
     if let Some(subscriber) = DefaultSubscriber::from_env() {
         // Fails only if another thread won the race; then theirs is used.
         let _ = tracing::subscriber::set_global_default(subscriber);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn events_are_captured_as_formatted() {
+        let sink = Arc::new(LogSink::new("id".into(), "f", true));
+        let subscriber = DefaultSubscriber {
+            max_level: Level::INFO,
+            next_id: std::sync::atomic::AtomicU64::new(1),
+        };
+        let _guard = tracing::subscriber::set_default(subscriber);
+        scope(sink.clone(), async {
+            tracing::info!(n = 1, "one");
+            tracing::warn!("two\nlines");
+            tracing::info!(only = "field");
+            tracing::debug!("below the level");
+        })
+        .await;
+        assert_eq!(
+            sink.take(),
+            ["one n=1", "WARN: two\nlines", "only=\"field\""]
+        );
     }
 }

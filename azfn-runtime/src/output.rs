@@ -280,29 +280,31 @@ pub(crate) fn pair_outputs(
     spec: &'static FunctionSpec,
     result: FunctionResult,
 ) -> Result<Vec<(&'static Binding, OutputValue)>, Error> {
-    let outputs: Vec<&'static Binding> = spec.outputs().collect();
     match result {
         FunctionResult::Nothing => Ok(Vec::new()),
-        FunctionResult::Single(value) => match (outputs.as_slice(), value) {
-            (_, None) => Ok(Vec::new()),
-            ([only], Some(v)) => Ok(vec![(*only, v)]),
-            (many, Some(_)) => Err(Error::msg(format!(
-                "function `{}` returned one value but declares {} output bindings",
-                spec.name,
-                many.len()
-            ))),
-        },
+        FunctionResult::Single(value) => {
+            let mut outputs = spec.outputs();
+            match (outputs.next(), outputs.next(), value) {
+                (_, _, None) => Ok(Vec::new()),
+                (Some(only), None, Some(v)) => Ok(vec![(only, v)]),
+                (_, _, Some(_)) => Err(Error::msg(format!(
+                    "function `{}` returned one value but declares {} output bindings",
+                    spec.name,
+                    spec.outputs().count()
+                ))),
+            }
+        }
         FunctionResult::Named(values) => {
             let mut paired = Vec::with_capacity(values.len());
             for (name, value) in values {
-                let Some(binding) = outputs.iter().find(|b| b.name == name) else {
+                let Some(binding) = spec.outputs().find(|b| b.name == name) else {
                     return Err(Error::msg(format!(
                         "function `{}` returned a value for `{name}`, which is not one of its output bindings",
                         spec.name
                     )));
                 };
                 if let Some(value) = value {
-                    paired.push((*binding, value));
+                    paired.push((binding, value));
                 }
             }
             Ok(paired)

@@ -110,8 +110,16 @@ impl Router {
             return Resolved::NotFound;
         };
         if let Some(fast) = &self.fast {
-            let path = format!("/{rest}");
-            if let Ok(m) = fast.at(&path) {
+            // `/{rest}`: usually a suffix of `path` already, so no allocation.
+            let slashed: std::borrow::Cow<'_, str> = match path
+                .len()
+                .checked_sub(rest.len() + 1)
+                .and_then(|at| path.get(at..))
+            {
+                Some(suffix) if suffix.starts_with('/') => suffix.into(),
+                _ => format!("/{rest}").into(),
+            };
+            if let Ok(m) = fast.at(&slashed) {
                 for &i in m.value {
                     let Some(route) = self.routes.get(i) else {
                         continue;

@@ -355,7 +355,54 @@ async fn run(args: Args) -> Result<(), String> {
     Ok(())
 }
 
+/// `azfn-bench --load PORT payload|forwarding [--seconds N] [--connections N]`: only sends the
+/// load to a server that is already running (to profile it with `perf` or `strace`).
+fn load_only(mut rest: impl Iterator<Item = String>) -> Result<(), String> {
+    let port: u16 = rest
+        .next()
+        .ok_or("--load needs a port")?
+        .parse()
+        .map_err(|e| format!("--load: {e}"))?;
+    let mode = match rest.next().as_deref() {
+        Some("payload") => Mode::Payload,
+        Some("forwarding") => Mode::Forwarding,
+        _ => return Err("--load PORT needs a mode: payload or forwarding".into()),
+    };
+    let (mut seconds, mut connections) = (5, 32);
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--seconds" => seconds = value.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--connections" => {
+                connections = value.parse().map_err(|e| format!("--connections: {e}"))?;
+            }
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (ok, failed) = rt.block_on(load(port, mode, connections, seconds))?;
+    println!(
+        "{:.0} req/s (ok {ok}, failed {failed})",
+        ok as f64 / seconds as f64
+    );
+    Ok(())
+}
+
 fn main() -> std::process::ExitCode {
+    let mut argv = std::env::args().skip(1).peekable();
+    if argv.peek().map(String::as_str) == Some("--load") {
+        argv.next();
+        return match load_only(argv) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("azfn-bench: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
