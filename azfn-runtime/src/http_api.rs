@@ -143,6 +143,13 @@ impl HttpRequest {
     /// A query parameter (matched exactly, then case-insensitively). Repeated keys arrive
     /// comma-joined (`?a=1&a=2` gives `"1,2"`), as the host sends them.
     pub fn query(&self, name: &str) -> Option<&str> {
+        // Forwarding mode, query not parsed yet: most lookups need no decoding, so no copy.
+        if self.head.query.get().is_none()
+            && let Some(raw) = self.head.uri.query()
+            && let Some(found) = plain_query_lookup(raw, name)
+        {
+            return found;
+        }
         lookup(self.query_list(), name).map(String::as_str)
     }
 
@@ -404,6 +411,41 @@ fn parse_uri(url: &str) -> Uri {
     Uri::try_from(escaped.as_ref()).unwrap_or_else(|_| Uri::from_static("/"))
 }
 
+/// [`HttpRequest::query`] straight from the raw query, when that gives the same answer as
+/// [`parse_query`] without decoding or joining anything: `Some(answer)`, or `None` when the
+/// query must be parsed (an encoded key, an encoded value, a repeated key).
+fn plain_query_lookup<'a>(raw: &'a str, name: &str) -> Option<Option<&'a str>> {
+    let needs_decoding = |s: &str| s.contains(['%', '+']);
+    let pairs = || {
+        raw.split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| p.split_once('=').unwrap_or((p, "")))
+    };
+    // The key `lookup` settles on: the exact name, else the first case-insensitive match.
+    let mut exact = false;
+    let mut other_case: Option<&str> = None;
+    for (k, _) in pairs() {
+        if needs_decoding(k) {
+            return None;
+        }
+        if k == name {
+            exact = true;
+        } else if other_case.is_none() && k.eq_ignore_ascii_case(name) {
+            other_case = Some(k);
+        }
+    }
+    let key = match (exact, other_case) {
+        (true, _) => name,
+        (false, Some(k)) => k,
+        (false, None) => return Some(None),
+    };
+    let mut values = pairs().filter(|(k, _)| *k == key).map(|(_, v)| v);
+    match (values.next(), values.next()) {
+        (Some(v), None) if !needs_decoding(v) => Some(Some(v)),
+        _ => None,
+    }
+}
+
 /// Parses `a=1&b=x+y`, joining repeated keys with `,` as the host does.
 pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -422,6 +464,9 @@ pub(crate) fn parse_query(query: &str) -> Vec<(String, String)> {
 }
 
 fn form_decode(s: &str) -> String {
+    if !s.contains(['+', '%']) {
+        return s.to_owned();
+    }
     let plus_as_space = s.replace('+', " ");
     percent_encoding::percent_decode_str(&plus_as_space)
         .decode_utf8_lossy()
@@ -1051,6 +1096,51 @@ mod tests {
                 ("d".to_owned(), "✓".to_owned()),
             ]
         );
+    }
+
+    #[test]
+    fn plain_query_lookups_agree_with_the_parsed_query() {
+        let queries = [
+            "",
+            "a=1",
+            "a=1&b=2",
+            "a=1&a=2",
+            "A=1&a=2",
+            "A=1",
+            "A=1&A=2",
+            "x=%41",
+            "x=a+b",
+            "%61=1",
+            "a",
+            "a=",
+            "&&a=1&",
+            "b=1&B=2&a=3",
+            "a=1=2",
+            "a+b=1",
+        ];
+        for raw in queries {
+            let parsed = parse_query(raw);
+            for name in ["a", "A", "b", "x", "missing", ""] {
+                let expected = lookup(&parsed, name).map(String::as_str);
+                if let Some(found) = plain_query_lookup(raw, name) {
+                    assert_eq!(found, expected, "{raw:?} {name:?}");
+                }
+            }
+        }
+        assert_eq!(plain_query_lookup("a=1&b=2", "b"), Some(Some("2")));
+        assert_eq!(plain_query_lookup("a=1", "A"), Some(Some("1")));
+        assert_eq!(plain_query_lookup("a=1", "b"), Some(None));
+        assert_eq!(plain_query_lookup("a=1&a=2", "a"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_query_lookups_agree_on_any_query(raw in "[aAbB=&%+1]{0,12}", name in "[aAbB]{0,2}") {
+            let parsed = parse_query(&raw);
+            if let Some(found) = plain_query_lookup(&raw, &name) {
+                proptest::prop_assert_eq!(found, lookup(&parsed, &name).map(String::as_str));
+            }
+        }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use bytes::{Bytes, BytesMut};
 use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::BodyExt as _;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
@@ -64,6 +64,7 @@ pub struct App {
     route_prefix: Option<String>,
     body_limit: usize,
     body_idle_timeout: Duration,
+    idle_timeout: Duration,
     expose_errors: bool,
     state: StateMap,
     default_subscriber: bool,
@@ -77,6 +78,7 @@ impl fmt::Debug for App {
             .field("route_prefix", &self.route_prefix)
             .field("body_limit", &self.body_limit)
             .field("body_idle_timeout", &self.body_idle_timeout)
+            .field("idle_timeout", &self.idle_timeout)
             .field("expose_errors", &self.expose_errors)
             .field("state", &self.state)
             .field("default_subscriber", &self.default_subscriber)
@@ -99,6 +101,7 @@ impl App {
             route_prefix: None,
             body_limit: DEFAULT_BODY_LIMIT,
             body_idle_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(300),
             expose_errors: false,
             state: StateMap::default(),
             default_subscriber: true,
@@ -144,6 +147,20 @@ impl App {
     #[must_use]
     pub fn body_idle_timeout(mut self, timeout: Duration) -> Self {
         self.body_idle_timeout = timeout;
+        self
+    }
+
+    /// How long a connection may go without starting a request before it is closed (default 5
+    /// min): this ends idle keep-alive connections and clients that send their request head too
+    /// slowly. A connection is closed after one to two of these periods without a new request,
+    /// never while a request is being served or its response written. The period is kept
+    /// between 1 ms and one year.
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout.clamp(
+            Duration::from_millis(1),
+            Duration::from_secs(365 * 24 * 3600),
+        );
         self
     }
 
@@ -248,6 +265,7 @@ impl App {
             router: (!router.is_empty()).then_some(router),
             body_limit: self.body_limit,
             body_idle_timeout: self.body_idle_timeout,
+            idle_timeout: self.idle_timeout,
             expose_errors: self.expose_errors,
             state: Arc::new(self.state),
             echo,
@@ -307,10 +325,50 @@ pub(crate) struct Server {
     router: Option<Router>,
     body_limit: usize,
     body_idle_timeout: Duration,
+    idle_timeout: Duration,
     expose_errors: bool,
     state: Arc<StateMap>,
     /// Where invocation log lines are printed.
     echo: Echo,
+}
+
+/// Requests started and finished (response written or abandoned) on one connection.
+#[derive(Default)]
+struct Activity {
+    started: AtomicU64,
+    finished: AtomicU64,
+}
+
+/// A response body that counts its request finished when hyper drops it.
+struct Counted {
+    body: Body,
+    activity: Arc<Activity>,
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.activity.finished.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl http_body::Body for Counted {
+    type Data = Bytes;
+    type Error = <Body as http_body::Body>::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// The body of a payload-mode answer (contract §5.2).
@@ -458,24 +516,59 @@ impl Server {
                 }
             };
             let _ = stream.set_nodelay(true);
-            let server = self.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |req| {
-                    let server = server.clone();
-                    async move { Ok::<_, Infallible>(server.handle(req).await) }
-                });
-                // Connection errors (client went away, malformed HTTP) end only this connection.
-                // hyper's header timeout also runs while a keep-alive connection is idle: keep
-                // it above .NET's pooled-connection idle timeout (1-2 min) so that the host,
-                // not us, closes idle connections (a server-side close can race with a request
-                // the host is sending).
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(Duration::from_secs(300))
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+            tokio::spawn(self.clone().serve_connection(stream));
+        }
+    }
+
+    /// Serves one connection until the client closes it, it breaks, or it starts no request
+    /// for [`App::idle_timeout`] (an idle keep-alive connection, or a client sending its request
+    /// head too slowly).
+    async fn serve_connection(self: Arc<Self>, stream: tokio::net::TcpStream) {
+        let activity = Arc::new(Activity::default());
+        let service = {
+            let (server, activity) = (self.clone(), activity.clone());
+            hyper::service::service_fn(move |req| {
+                activity.started.fetch_add(1, Ordering::Relaxed);
+                let (server, activity) = (server.clone(), activity.clone());
+                async move {
+                    let res = server.handle(req).await;
+                    Ok::<_, Infallible>(res.map(|body| Counted { body, activity }))
+                }
+            })
+        };
+        // Connection errors (client went away, malformed HTTP) end only this connection.
+        let conn = hyper::server::conn::http1::Builder::new()
+            .keep_alive(true)
+            .serve_connection(TokioIo::new(stream), service);
+        let mut conn = std::pin::pin!(conn);
+        // One timer per connection and period, rather than hyper's header timer, which is armed
+        // and disarmed on every request. A connection is closed after one to two periods
+        // without a new request, never while a request is served or its response written; the
+        // period stays above .NET's pooled-connection idle timeout (1-2 min), so that normally
+        // the host, not us, closes idle connections (a server-side close can race with a
+        // request the host is sending).
+        let mut started_before = 0;
+        let mut timer = std::pin::pin!(tokio::time::sleep(self.idle_timeout));
+        loop {
+            let period_over = std::future::poll_fn(|cx| {
+                if conn.as_mut().poll(cx).is_ready() {
+                    return std::task::Poll::Ready(false);
+                }
+                timer.as_mut().poll(cx).map(|()| true)
+            })
+            .await;
+            if !period_over {
+                return;
+            }
+            let started = activity.started.load(Ordering::Relaxed);
+            if started == started_before && started == activity.finished.load(Ordering::Relaxed) {
+                // Nothing in flight: dropping the connection closes it.
+                return;
+            }
+            started_before = started;
+            timer
+                .as_mut()
+                .reset(tokio::time::Instant::now() + self.idle_timeout);
         }
     }
 
@@ -511,12 +604,15 @@ impl Server {
                     .insert(ALLOW, HeaderValue::from_static("POST"));
                 return res;
             }
-            return self.payload_invocation(reg, req).await;
+            // Boxed: the invocation's state machine is large, and hyper moves the request's
+            // future into place; a box is cheaper than copying kilobytes per request.
+            return Box::pin(self.payload_invocation(reg, req)).await;
         }
         if let Some(router) = &self.router {
             match router.find(req.method(), path) {
                 Resolved::Function(reg, params) => {
-                    return self.forwarded_invocation(reg, params, req).await;
+                    // Boxed, as below: keeps the future hyper moves per request small.
+                    return Box::pin(self.forwarded_invocation(reg, params, req)).await;
                 }
                 Resolved::MethodNotAllowed(allowed) => {
                     let mut res = error_response(
@@ -570,13 +666,29 @@ impl Server {
         if declared.is_some_and(|len| len > self.body_limit as u64) {
             return Err(too_large());
         }
+        if body.is_end_stream() {
+            return Ok(Bytes::new());
+        }
         let capacity = declared.map_or(0, |len| usize::try_from(len).unwrap_or(0));
         // A body that arrives as one frame (the common case) is kept as is, without a copy.
         let mut first: Option<Bytes> = None;
         let mut buf = BytesMut::new();
         let mut body = std::pin::pin!(http_body_util::Limited::new(body, self.body_limit));
         loop {
-            match tokio::time::timeout(self.body_idle_timeout, body.as_mut().frame()).await {
+            // The timer is armed only when the next frame is not there yet.
+            let mut pinned = body.as_mut();
+            let mut next = pinned.frame();
+            let polled = std::future::poll_fn(|cx| {
+                std::task::Poll::Ready(std::pin::Pin::new(&mut next).poll(cx))
+            })
+            .await;
+            let frame = match polled {
+                std::task::Poll::Ready(frame) => Ok(frame),
+                std::task::Poll::Pending => {
+                    tokio::time::timeout(self.body_idle_timeout, next).await
+                }
+            };
+            match frame {
                 Err(_) => {
                     return Err(error_response(
                         StatusCode::REQUEST_TIMEOUT,
@@ -868,17 +980,22 @@ fn render_forwarded(
         }
         OutcomeKind::Finished(Err(e)) => failed(e),
         OutcomeKind::Finished(Ok(result)) => {
-            let paired = match output::pair_outputs(reg.spec, result) {
-                Ok(p) => p,
-                Err(e) => return failed(e),
+            // An HTTP-only function has one output, its response: the usual case needs no
+            // pairing.
+            let value = match result {
+                output::FunctionResult::Single(value) if reg.spec.outputs().count() == 1 => value,
+                other => match output::pair_outputs(reg.spec, other) {
+                    Ok(paired) => paired.into_iter().next().map(|(_, value)| value),
+                    Err(e) => return failed(e),
+                },
             };
-            match paired.into_iter().next() {
+            match value {
                 None => {
                     let mut res = Response::new(Body::empty());
                     *res.status_mut() = StatusCode::NO_CONTENT;
                     res
                 }
-                Some((_, value)) => match into_response(value).and_then(HttpResponse::into_parts) {
+                Some(value) => match into_response(value).and_then(HttpResponse::into_parts) {
                     Ok((status, headers, body)) => {
                         let mut res = Response::new(body);
                         *res.status_mut() = status;

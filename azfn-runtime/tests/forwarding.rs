@@ -292,6 +292,20 @@ async fn streamed_and_empty_responses() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_response_streamed_past_the_idle_timeout_is_not_cut() {
+    // 5 chunks 5 ms apart, with a connection idle timeout of 1 ms.
+    let app = App::new()
+        .forwarding(true)
+        .route_prefix("api")
+        .idle_timeout(Duration::from_millis(1));
+    let addr = start(app).await;
+    for _ in 0..3 {
+        let res = send(addr, get("/api/stream")).await;
+        assert_eq!(res.body().as_ref(), b"chunk0;chunk1;chunk2;chunk3;chunk4;");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn other_functions_stay_in_payload_mode() {
     let addr = forwarding_app().await;
     let (status, body) = invoke(

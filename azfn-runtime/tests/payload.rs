@@ -429,6 +429,18 @@ register! {
     outputs: ["$return"];
 }
 
+/// Takes its time: longer than the idle timeout of `idle_and_slow_connections_are_closed`.
+async fn slow(ms: Json<u64>) -> Json<u64> {
+    tokio::time::sleep(Duration::from_millis(ms.0)).await;
+    ms
+}
+register! {
+    slow(Json<u64> => "ms") -> Json<u64>;
+    name: "slow";
+    bindings: [queue_in("ms", "q"), queue_out("$return", "r")];
+    outputs: ["$return"];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
@@ -1250,6 +1262,42 @@ async fn dropped_and_stalled_clients() {
     );
     // The next valid invocation works.
     assert_still_serving(addr).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_and_slow_connections_are_closed() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let addr = start(App::new().idle_timeout(Duration::from_millis(100))).await;
+    // Closed: the server ends the connection (EOF) without answering. The bound only keeps a
+    // broken server from hanging the test.
+    async fn closed_by_server(s: &mut tokio::net::TcpStream) -> Vec<u8> {
+        let mut seen = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut seen))
+            .await
+            .expect("the server did not close the connection")
+            .unwrap();
+        seen
+    }
+    // A client that never finishes its request head.
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"POST /slow HTTP/1.1\r\nhost: x\r\ncontent-le")
+        .await
+        .unwrap();
+    assert_eq!(closed_by_server(&mut s).await, b"");
+    // A keep-alive connection that stays idle after an answer.
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let body = r#"{"Data":{"ms":"1"},"Metadata":{}}"#;
+    let req = format!(
+        "POST /slow HTTP/1.1\r\nhost: x\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let seen = String::from_utf8(closed_by_server(&mut s).await).unwrap();
+    assert_eq!(raw_status(&seen), 200, "{seen}");
+    // An invocation that runs longer than the idle timeout is answered.
+    let (status, json) = invoke(addr, "slow", json!({ "Data": { "ms": "450" } })).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["ReturnValue"], b64(b"450"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
