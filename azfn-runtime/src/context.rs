@@ -11,6 +11,7 @@ use crate::error::Rejection;
 use crate::extract::FromInvocation;
 use crate::invocation::{Invocation, StateMap};
 use crate::logging::LogSink;
+use crate::shared::Shared;
 
 /// The invocation context: invocation id, function name, logging, retry context, app state.
 ///
@@ -34,7 +35,7 @@ use crate::logging::LogSink;
 #[derive(Clone)]
 pub struct Context {
     sink: Arc<LogSink>,
-    state: Arc<StateMap>,
+    state: Shared<StateMap>,
     retry: Option<Arc<RetryContext>>,
 }
 

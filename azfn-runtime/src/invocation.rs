@@ -13,6 +13,7 @@ use crate::error::Rejection;
 use crate::http_api::RequestHead;
 use crate::logging::LogSink;
 use crate::payload::Payload;
+use crate::shared::Shared;
 
 /// Values shared by every invocation, set with [`App::state`](crate::App::state).
 #[derive(Default)]
@@ -59,7 +60,7 @@ pub(crate) enum Source {
 pub struct Invocation {
     pub(crate) spec: &'static FunctionSpec,
     pub(crate) sink: Arc<LogSink>,
-    pub(crate) state: Arc<StateMap>,
+    pub(crate) state: Shared<StateMap>,
     pub(crate) source: Source,
 }
 

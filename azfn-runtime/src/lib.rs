@@ -127,6 +127,7 @@ mod payload;
 mod registry;
 mod router;
 mod server;
+mod shared;
 mod triggers;
 
 #[cfg(feature = "testing")]

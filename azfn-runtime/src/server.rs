@@ -31,6 +31,7 @@ use crate::panic::CatchUnwind;
 use crate::payload::Payload;
 use crate::registry::{self, OutcomeKind, Registration};
 use crate::router::{Resolved, Router};
+use crate::shared::Shared;
 
 const INVOCATION_ID: &str = "x-azure-functions-invocationid";
 const DEFAULT_BODY_LIMIT: usize = 256 * 1024 * 1024;
@@ -221,16 +222,13 @@ impl App {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
             .await
             .map_err(|e| Error::msg(format!("could not listen on 127.0.0.1:{port}: {e}")))?;
-        server.accept_loop(listener).await
+        Server::accept_loop(server, listener).await
     }
 
     /// Serves on an existing listener (for tests: bind `127.0.0.1:0`). Only returns on a
     /// start-up error.
     pub async fn serve_with_listener(self, listener: TcpListener) -> Result<(), Error> {
-        self.prepare(Echo::Stdio)?
-            .server
-            .accept_loop(listener)
-            .await
+        Server::accept_loop(self.prepare(Echo::Stdio)?.server, listener).await
     }
 
     /// The start-up checks and the dispatch tables (shared by the server and the test kit).
@@ -257,7 +255,7 @@ impl App {
         if self.default_subscriber {
             logging::install_default_subscriber();
         }
-        let server = Arc::new(Server {
+        let server = Shared::new(Server {
             payload: payload
                 .into_iter()
                 .map(|reg| (reg.spec.name.to_ascii_lowercase(), reg))
@@ -267,7 +265,7 @@ impl App {
             body_idle_timeout: self.body_idle_timeout,
             idle_timeout: self.idle_timeout,
             expose_errors: self.expose_errors,
-            state: Arc::new(self.state),
+            state: Shared::new(self.state),
             echo,
         });
         Ok(Prepared {
@@ -283,7 +281,7 @@ impl App {
 /// host's side consistently with it.
 #[cfg_attr(not(feature = "testing"), allow(dead_code))]
 pub(crate) struct Prepared {
-    pub(crate) server: Arc<Server>,
+    pub(crate) server: Shared<Server>,
     /// Whether HTTP-only functions are served in forwarding mode.
     pub(crate) forwarding: bool,
     /// The route prefix of forwarding mode.
@@ -327,7 +325,7 @@ pub(crate) struct Server {
     body_idle_timeout: Duration,
     idle_timeout: Duration,
     expose_errors: bool,
-    state: Arc<StateMap>,
+    state: Shared<StateMap>,
     /// Where invocation log lines are printed.
     echo: Echo,
 }
@@ -397,29 +395,47 @@ fn error_response(status: StatusCode, message: &str) -> Response<Body> {
 }
 
 fn new_invocation_id(headers: &HeaderMap) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
     match headers.get(INVOCATION_ID).and_then(|v| v.to_str().ok()) {
         Some(id) if !id.is_empty() => id.to_owned(),
-        _ => {
-            // `local-N`, without the formatting machinery: this runs on every request that
-            // carries no id.
-            let mut n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let mut digits = [0u8; 20];
-            let mut at = digits.len();
-            loop {
-                at -= 1;
-                digits[at] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            let mut id = String::with_capacity(6 + digits.len() - at);
-            id.push_str("local-");
-            id.extend(digits[at..].iter().map(|&d| char::from(d)));
-            id
+        _ => local_invocation_id(),
+    }
+}
+
+/// `local-T-N`: the N-th id made on worker thread T. Per-thread counters, so that requests on
+/// different cores do not contend for one; no formatting machinery either.
+fn local_invocation_id() -> String {
+    thread_local! {
+        static NEXT: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+    }
+    static THREADS: AtomicU64 = AtomicU64::new(1);
+    let (thread, n) = NEXT.with(|next| {
+        let (mut thread, n) = next.get();
+        if thread == 0 {
+            thread = THREADS.fetch_add(1, Ordering::Relaxed);
+        }
+        next.set((thread, n + 1));
+        (thread, n + 1)
+    });
+    let mut id = String::with_capacity(32);
+    id.push_str("local-");
+    push_decimal(&mut id, thread);
+    id.push('-');
+    push_decimal(&mut id, n);
+    id
+}
+
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
@@ -453,12 +469,12 @@ fn function_name(reg: &'static Registration) -> &'static str {
 impl Server {
     /// Answers one request in process, exactly as [`accept_loop`](Self::accept_loop) would
     /// over a connection.
-    pub(crate) async fn dispatch<B>(self: &Arc<Self>, req: Request<B>) -> Response<Body>
+    pub(crate) async fn dispatch<B>(this: &Shared<Self>, req: Request<B>) -> Response<Body>
     where
         B: http_body::Body<Data = Bytes>,
         B::Error: Into<BoxError>,
     {
-        self.clone().handle(req).await
+        Self::handle(this.clone(), req).await
     }
 
     /// The largest body accepted ([`App::body_limit`]).
@@ -504,7 +520,19 @@ impl Server {
         self.payload.get(key).copied()
     }
 
-    async fn accept_loop(self: Arc<Self>, listener: TcpListener) -> Result<(), Error> {
+    /// Serves connections until the process ends (hence the server and its state live that
+    /// long: [`Shared::leak`]).
+    async fn accept_loop(this: Shared<Self>, listener: TcpListener) -> Result<(), Error> {
+        let this = match this {
+            Shared::Counted(server) => match Arc::try_unwrap(server) {
+                Ok(mut server) => {
+                    server.state = server.state.leak();
+                    Shared::new(server).leak()
+                }
+                Err(shared) => Shared::Counted(shared).leak(),
+            },
+            leaked @ Shared::Static(_) => leaked,
+        };
         loop {
             let stream = match listener.accept().await {
                 Ok((stream, _)) => stream,
@@ -516,22 +544,22 @@ impl Server {
                 }
             };
             let _ = stream.set_nodelay(true);
-            tokio::spawn(self.clone().serve_connection(stream));
+            tokio::spawn(Self::serve_connection(this.clone(), stream));
         }
     }
 
     /// Serves one connection until the client closes it, it breaks, or it starts no request
     /// for [`App::idle_timeout`] (an idle keep-alive connection, or a client sending its request
     /// head too slowly).
-    async fn serve_connection(self: Arc<Self>, stream: tokio::net::TcpStream) {
+    async fn serve_connection(this: Shared<Self>, stream: tokio::net::TcpStream) {
         let activity = Arc::new(Activity::default());
         let service = {
-            let (server, activity) = (self.clone(), activity.clone());
+            let (server, activity) = (this.clone(), activity.clone());
             hyper::service::service_fn(move |req| {
                 activity.started.fetch_add(1, Ordering::Relaxed);
                 let (server, activity) = (server.clone(), activity.clone());
                 async move {
-                    let res = server.handle(req).await;
+                    let res = Self::handle(server, req).await;
                     Ok::<_, Infallible>(res.map(|body| Counted { body, activity }))
                 }
             })
@@ -548,7 +576,7 @@ impl Server {
         // the host, not us, closes idle connections (a server-side close can race with a
         // request the host is sending).
         let mut started_before = 0;
-        let mut timer = std::pin::pin!(tokio::time::sleep(self.idle_timeout));
+        let mut timer = std::pin::pin!(tokio::time::sleep(this.idle_timeout));
         loop {
             let period_over = std::future::poll_fn(|cx| {
                 if conn.as_mut().poll(cx).is_ready() {
@@ -568,13 +596,13 @@ impl Server {
             started_before = started;
             timer
                 .as_mut()
-                .reset(tokio::time::Instant::now() + self.idle_timeout);
+                .reset(tokio::time::Instant::now() + this.idle_timeout);
         }
     }
 
     /// Answers one request. Generic over the body so that the test kit can dispatch a request
     /// without a socket; the server instantiates it with hyper's `Incoming` only.
-    async fn handle<B>(self: Arc<Self>, req: Request<B>) -> Response<Body>
+    async fn handle<B>(this: Shared<Self>, req: Request<B>) -> Response<Body>
     where
         B: http_body::Body<Data = Bytes>,
         B::Error: Into<BoxError>,
@@ -589,7 +617,7 @@ impl Server {
             .strip_prefix('/')
             .filter(|s| !s.is_empty() && !s.contains('/'));
         if let Some(name) = segment
-            && let Some(reg) = self.payload_function(name)
+            && let Some(reg) = this.payload_function(name)
         {
             if req.method() != Method::POST {
                 let mut res = error_response(
@@ -606,13 +634,13 @@ impl Server {
             }
             // Boxed: the invocation's state machine is large, and hyper moves the request's
             // future into place; a box is cheaper than copying kilobytes per request.
-            return Box::pin(self.payload_invocation(reg, req)).await;
+            return Box::pin(Self::payload_invocation(this, reg, req)).await;
         }
-        if let Some(router) = &self.router {
+        if let Some(router) = &this.router {
             match router.find(req.method(), path) {
                 Resolved::Function(reg, params) => {
                     // Boxed, as below: keeps the future hyper moves per request small.
-                    return Box::pin(self.forwarded_invocation(reg, params, req)).await;
+                    return Box::pin(Self::forwarded_invocation(this, reg, params, req)).await;
                 }
                 Resolved::MethodNotAllowed(allowed) => {
                     let mut res = error_response(
@@ -732,7 +760,7 @@ impl Server {
     }
 
     async fn payload_invocation<B>(
-        self: Arc<Self>,
+        this: Shared<Self>,
         reg: &'static Registration,
         req: Request<B>,
     ) -> Response<Body>
@@ -741,7 +769,7 @@ impl Server {
         B::Error: Into<BoxError>,
     {
         let (parts, body) = req.into_parts();
-        let bytes = match self.read_body(&parts.headers, body).await {
+        let bytes = match this.read_body(&parts.headers, body).await {
             Ok(b) => b,
             Err(res) => return res,
         };
@@ -754,9 +782,9 @@ impl Server {
                 );
             }
         };
-        let sink = self.sink(reg, &parts.headers, true);
-        let inv = self.invocation(reg, &sink, Source::Payload(payload));
-        let server = self.clone();
+        let sink = this.sink(reg, &parts.headers, true);
+        let inv = this.invocation(reg, &sink, Source::Payload(payload));
+        let server = this.clone();
         let task_sink = sink.clone();
         let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
             let outcome = (reg.handler)(inv).await;
@@ -766,7 +794,7 @@ impl Server {
             Ok(res) => res,
             Err(payload) => {
                 let error = panic_error(payload);
-                self.payload_failure(reg, error, &sink).await
+                this.payload_failure(reg, error, &sink).await
             }
         }
     }
@@ -871,7 +899,7 @@ impl Server {
     }
 
     async fn forwarded_invocation<B>(
-        self: Arc<Self>,
+        this: Shared<Self>,
         reg: &'static Registration,
         params: Vec<(String, Option<String>)>,
         req: Request<B>,
@@ -881,12 +909,12 @@ impl Server {
         B::Error: Into<BoxError>,
     {
         let (parts, body) = req.into_parts();
-        let bytes = match self.read_body(&parts.headers, body).await {
+        let bytes = match this.read_body(&parts.headers, body).await {
             Ok(b) => b,
             Err(res) => return res,
         };
-        let sink = self.sink(reg, &parts.headers, false);
-        let inv = self.invocation(
+        let sink = this.sink(reg, &parts.headers, false);
+        let inv = this.invocation(
             reg,
             &sink,
             Source::Forwarded(Forwarded {
@@ -899,7 +927,7 @@ impl Server {
                 body: bytes,
             }),
         );
-        let expose = self.expose_errors;
+        let expose = this.expose_errors;
         let task_sink = sink.clone();
         let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
             let outcome = (reg.handler)(inv).await;
@@ -910,7 +938,7 @@ impl Server {
             Err(payload) => {
                 let error = panic_error(payload);
                 log_failure(&error, &sink);
-                to_hyper(failure_response(&error, self.expose_errors))
+                to_hyper(failure_response(&error, this.expose_errors))
             }
         }
     }
@@ -1006,5 +1034,35 @@ fn render_forwarded(
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_invocation_ids_are_unique_across_threads() {
+        let ids: Vec<String> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..100).map(|_| local_invocation_id()).collect::<Vec<_>>()))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        assert_eq!(ids.len(), 400);
+        let unique: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), 400);
+        assert!(ids.iter().all(|id| {
+            let rest = id.strip_prefix("local-").unwrap_or_default();
+            let (t, n) = rest.split_once('-').unwrap_or_default();
+            t.parse::<u64>().is_ok() && n.parse::<u64>().is_ok()
+        }));
+        let mut s = String::new();
+        push_decimal(&mut s, 0);
+        push_decimal(&mut s, u64::MAX);
+        assert_eq!(s, format!("0{}", u64::MAX));
     }
 }

@@ -132,7 +132,7 @@ fn invocation(spec: &'static FunctionSpec, source: Source) -> Invocation {
     Invocation {
         spec,
         sink: Arc::new(LogSink::new("id".into(), "f", true)),
-        state: Arc::new(StateMap::default()),
+        state: crate::shared::Shared::new(StateMap::default()),
         source,
     }
 }

@@ -4,13 +4,14 @@
 //! azfn-bench --bare target/release/bare-handler \
 //!            --payload-app target/release/example-hello \
 //!            --forwarding-app target/release/example-forwarded \
-//!            [--seconds 5] [--connections 32] [--rounds 5]
+//!            [--seconds 2] [--connections 32] [--rounds 11] [--server-cpu N]
 //! ```
 //!
 //! For each binary it reports cold start (spawn until the first `GET /` answer, median of 21
 //! runs), throughput in payload mode (`POST /hello` with the host's invocation payload) and in
 //! forwarding mode (`GET /api/hello?name=...`), and peak RSS after the load (`VmHWM`), then the
-//! azfn/bare ratios. `scripts/bench.sh` builds everything and runs it.
+//! azfn/bare ratios. Throughput is measured in paired rounds: both servers run, and the load
+//! alternates between them slice by slice. `scripts/bench.sh` builds everything and runs it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -35,12 +36,15 @@ struct Args {
     seconds: u64,
     connections: usize,
     rounds: usize,
+    /// `--server-cpu N`: servers run on CPU N only, with one tokio worker (`taskset`).
+    server_cpu: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let (mut bare, mut payload_app, mut forwarding_app) = (None, None, None);
-    let (mut seconds, mut connections, mut rounds) = (5, 32, 5);
+    let (mut seconds, mut connections, mut rounds) = (2, 32, 11);
+    let mut server_cpu = None;
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -49,6 +53,9 @@ fn parse_args() -> Result<Args, String> {
             "--forwarding-app" => forwarding_app = Some(PathBuf::from(value()?)),
             "--seconds" => seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
             "--rounds" => rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
+            "--server-cpu" => {
+                server_cpu = Some(value()?.parse().map_err(|e| format!("--server-cpu: {e}"))?);
+            }
             "--connections" => {
                 connections = value()?
                     .parse()
@@ -64,6 +71,7 @@ fn parse_args() -> Result<Args, String> {
         seconds,
         connections,
         rounds: rounds.max(1),
+        server_cpu,
     })
 }
 
@@ -94,10 +102,23 @@ impl Drop for Handler {
 }
 
 impl Handler {
-    fn spawn(exe: &PathBuf) -> Result<(Self, Instant), String> {
+    fn spawn(exe: &PathBuf, cpu: Option<usize>) -> Result<(Self, Instant), String> {
         let port = free_port()?;
         let started = Instant::now();
-        let child = Command::new(exe)
+        let mut command = match cpu {
+            None => Command::new(exe),
+            Some(cpu) => {
+                // `taskset` execs the handler: the pid stays the handler's.
+                let mut command = Command::new("taskset");
+                command
+                    .arg("-c")
+                    .arg(cpu.to_string())
+                    .arg(exe)
+                    .env("TOKIO_WORKER_THREADS", "1");
+                command
+            }
+        };
+        let child = command
             .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -148,7 +169,7 @@ async fn get_root(port: u16) -> bool {
 async fn cold_start(exe: &PathBuf, runs: usize) -> Result<Duration, String> {
     let mut samples = Vec::with_capacity(runs);
     for _ in 0..runs {
-        let (handler, started) = Handler::spawn(exe)?;
+        let (handler, started) = Handler::spawn(exe, None)?;
         let deadline = started + Duration::from_secs(10);
         loop {
             if get_root(handler.port).await {
@@ -244,24 +265,27 @@ async fn load(
     Ok((ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed)))
 }
 
-struct Throughput {
+/// One measured slice of load on one server.
+struct Slice {
     rps: f64,
     failed: u64,
-    peak_rss_kib: Option<u64>,
     /// Server CPU time per request, in microseconds (clock ticks are 10 ms).
     cpu_us_per_request: Option<f64>,
 }
 
-async fn throughput(exe: &PathBuf, mode: Mode, args: &Args) -> Result<Throughput, String> {
-    let (handler, started) = Handler::spawn(exe)?;
+/// Starts `exe` and waits for its readiness answer.
+async fn start(exe: &PathBuf, cpu: Option<usize>) -> Result<Handler, String> {
+    let (handler, started) = Handler::spawn(exe, cpu)?;
     while !get_root(handler.port).await {
         if started.elapsed() > Duration::from_secs(10) {
             return Err(format!("{} did not start", exe.display()));
         }
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    // Warm up, then measure.
-    load(handler.port, mode, args.connections, 1).await?;
+    Ok(handler)
+}
+
+async fn slice(handler: &Handler, mode: Mode, args: &Args) -> Result<Slice, String> {
     let before = handler.cpu_ticks();
     let (ok, failed) = load(handler.port, mode, args.connections, args.seconds).await?;
     let after = handler.cpu_ticks();
@@ -269,18 +293,23 @@ async fn throughput(exe: &PathBuf, mode: Mode, args: &Args) -> Result<Throughput
         (Some(b), Some(a)) if ok > 0 => Some((a - b) as f64 * 10_000.0 / ok as f64),
         _ => None,
     };
-    Ok(Throughput {
+    Ok(Slice {
         rps: ok as f64 / args.seconds as f64,
         failed,
-        peak_rss_kib: handler.peak_rss_kib(),
         cpu_us_per_request,
     })
 }
 
 async fn run(args: Args) -> Result<(), String> {
     println!(
-        "azfn-bench: {} connections, {} s per run, {} paired rounds, client and servers on the same machine\n",
-        args.connections, args.seconds, args.rounds
+        "azfn-bench: {} connections, {} s slices, {} paired rounds, client and servers on the same machine{}\n",
+        args.connections,
+        args.seconds,
+        args.rounds,
+        match args.server_cpu {
+            Some(cpu) => format!(", servers on CPU {cpu} with one tokio worker"),
+            None => String::new(),
+        }
     );
     let cold_bare = cold_start(&args.bare, 21).await?;
     let cold_azfn = cold_start(&args.payload_app, 21).await?;
@@ -308,40 +337,47 @@ async fn run(args: Args) -> Result<(), String> {
             &args.forwarding_app,
         ),
     ] {
-        // Alternate which server goes first in each round so that drift on the machine
-        // (thermal, other load) hits both alike; report medians of the rounds.
+        // Both servers stay up; the load alternates between them slice by slice, and which one
+        // goes first alternates by round, so that drift on the machine (other load, frequency)
+        // hits both alike. Each round gives one ratio; the median is reported.
+        let bare_server = start(&args.bare, args.server_cpu).await?;
+        let azfn_server = start(app, args.server_cpu).await?;
+        load(bare_server.port, mode, args.connections, 1).await?;
+        load(azfn_server.port, mode, args.connections, 1).await?;
         let mut bare = Vec::new();
         let mut azfn = Vec::new();
         let mut ratios = Vec::new();
         for round in 0..args.rounds {
             let (b, a) = if round % 2 == 0 {
-                let b = throughput(&args.bare, mode, &args).await?;
-                (b, throughput(app, mode, &args).await?)
+                let b = slice(&bare_server, mode, &args).await?;
+                (b, slice(&azfn_server, mode, &args).await?)
             } else {
-                let a = throughput(app, mode, &args).await?;
-                (throughput(&args.bare, mode, &args).await?, a)
+                let a = slice(&azfn_server, mode, &args).await?;
+                (slice(&bare_server, mode, &args).await?, a)
             };
             ratios.push(a.rps / b.rps);
-            peak_rss = peak_rss.max(a.peak_rss_kib.unwrap_or(0));
             bare.push(b);
             azfn.push(a);
         }
         println!("{label}");
-        for (name, runs) in [("bare hyper", &bare), ("azfn", &azfn)] {
+        for (name, runs, server) in [
+            ("bare hyper", &bare, &bare_server),
+            ("azfn", &azfn, &azfn_server),
+        ] {
             let rps = median(runs.iter().map(|t| t.rps).collect());
             let cpu = median(runs.iter().filter_map(|t| t.cpu_us_per_request).collect());
             let failed: u64 = runs.iter().map(|t| t.failed).sum();
-            let rss = runs
-                .iter()
-                .filter_map(|t| t.peak_rss_kib)
-                .max()
-                .unwrap_or(0);
+            let rss = server.peak_rss_kib().unwrap_or(0);
             println!(
                 "  {name:<16} {rps:>10.0} req/s  {cpu:>6.1} us server CPU/req  (failed {failed}, peak RSS {rss} KiB)"
             );
         }
+        peak_rss = peak_rss.max(azfn_server.peak_rss_kib().unwrap_or(0));
+        let (low, high) = ratios
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(*r), h.max(*r)));
         println!(
-            "  ratio azfn/bare  {:>10.3}  median of {} paired rounds (target >= 0.95)",
+            "  ratio azfn/bare  {:>10.3}  median of {} paired rounds (range {low:.3}-{high:.3}; target >= 0.95)",
             median(ratios),
             args.rounds
         );

@@ -85,7 +85,7 @@ mod request;
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use azfn_host::forward::{ForwardPath, forward_request, forward_response};
 use azfn_host::payload::{BindingValue, InvocationRequest, Sys, TimerInfo};
@@ -100,6 +100,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::logging::Echo;
 use crate::server::{App, Server};
+use crate::shared::Shared;
 
 pub use self::outcome::{TestInvocation, TestOutput, TestResponse};
 pub use self::request::{TestMessage, TestRequest};
@@ -474,7 +475,7 @@ fn fill_inputs(function: &FunctionMetadata, payload: &mut InvocationRequest) {
 
 /// The started app and the host's view of it.
 struct Kit {
-    server: Arc<Server>,
+    server: Shared<Server>,
     forwarding: bool,
     functions: Vec<FunctionMetadata>,
     router: Router,
@@ -536,7 +537,7 @@ impl Kit {
 
     /// Dispatches a request in process and reads the whole answer.
     async fn send(&self, request: Request<Bytes>) -> (http::response::Parts, Result<Bytes, Error>) {
-        let response = self.server.dispatch(request.map(Full::new)).await;
+        let response = Server::dispatch(&self.server, request.map(Full::new)).await;
         let (parts, body) = response.into_parts();
         let body = body.collect(self.server.body_limit()).await;
         (parts, body)
