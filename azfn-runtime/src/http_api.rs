@@ -415,35 +415,33 @@ fn parse_uri(url: &str) -> Uri {
 /// [`parse_query`] without decoding or joining anything: `Some(answer)`, or `None` when the
 /// query must be parsed (an encoded key, an encoded value, a repeated key).
 fn plain_query_lookup<'a>(raw: &'a str, name: &str) -> Option<Option<&'a str>> {
-    let needs_decoding = |s: &str| s.contains(['%', '+']);
-    let pairs = || {
-        raw.split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| p.split_once('=').unwrap_or((p, "")))
-    };
-    // The key `lookup` settles on: the exact name, else the first case-insensitive match.
-    let mut exact = false;
-    let mut other_case: Option<&str> = None;
-    for (k, _) in pairs() {
+    let needs_decoding = |s: &str| s.bytes().any(|b| b == b'%' || b == b'+');
+    // The key `lookup` settles on (the exact name, else the first case-insensitive match), its
+    // first value, and whether it came again.
+    let mut exact: Option<&str> = None;
+    let mut other_case: Option<(&str, &str)> = None;
+    let mut repeated = false;
+    for pair in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         if needs_decoding(k) {
             return None;
         }
         if k == name {
-            exact = true;
-        } else if other_case.is_none() && k.eq_ignore_ascii_case(name) {
-            other_case = Some(k);
+            repeated |= exact.is_some();
+            exact.get_or_insert(v);
+        } else if let Some((key, _)) = other_case {
+            repeated |= k == key;
+        } else if k.eq_ignore_ascii_case(name) {
+            other_case = Some((k, v));
         }
     }
-    let key = match (exact, other_case) {
-        (true, _) => name,
-        (false, Some(k)) => k,
-        (false, None) => return Some(None),
+    let value = match (exact, other_case) {
+        (Some(v), _) => v,
+        (None, Some((_, v))) => v,
+        (None, None) => return Some(None),
     };
-    let mut values = pairs().filter(|(k, _)| *k == key).map(|(_, v)| v);
-    match (values.next(), values.next()) {
-        (Some(v), None) if !needs_decoding(v) => Some(Some(v)),
-        _ => None,
-    }
+    // A repeated key is comma-joined, an encoded value decoded: both need `parse_query`.
+    (!repeated && !needs_decoding(value)).then_some(Some(value))
 }
 
 /// Parses `a=1&b=x+y`, joining repeated keys with `,` as the host does.

@@ -145,12 +145,34 @@ fn write_out(level: Level, echo: Option<Echo>, text: &str) {
     }
 }
 
-/// Captures and prints an event of the current invocation, formatting it once.
+/// Captures and prints an event of the current invocation, formatting it once, into a buffer
+/// kept per thread.
 fn log_event(sink: &LogSink, level: Level, event: &Event<'_>) {
-    let mut line = String::with_capacity(128);
-    push_prefix(&mut line, level, Some(sink));
+    thread_local! {
+        static LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    let reused = LINE.with(|line| {
+        // Busy when formatting the event logs again (a `Debug` impl that logs): then a fresh
+        // buffer below.
+        let Ok(mut line) = line.try_borrow_mut() else {
+            return false;
+        };
+        line.clear();
+        emit(&mut line, sink, level, event);
+        if line.capacity() > 16 * 1024 {
+            *line = String::new();
+        }
+        true
+    });
+    if !reused {
+        emit(&mut String::new(), sink, level, event);
+    }
+}
+
+fn emit(line: &mut String, sink: &LogSink, level: Level, event: &Event<'_>) {
+    push_prefix(line, level, Some(sink));
     let start = line.len();
-    write_event(&mut line, event);
+    write_event(line, event);
     let message = &line[start..];
     if message.is_empty() || message.contains('\n') {
         // Every line of the message needs the prefix.
@@ -159,7 +181,7 @@ fn log_event(sink: &LogSink, level: Level, event: &Event<'_>) {
     } else {
         sink.push(level, message);
         line.push('\n');
-        write_out(level, Some(sink.echo), &line);
+        write_out(level, Some(sink.echo), line);
     }
 }
 

@@ -204,7 +204,16 @@ fn request(mode: Mode) -> Result<Request<Full<Bytes>>, String> {
                 "0f8fad5b-d9cb-469f-a165-70867728950e",
             )
             .header("host", "127.0.0.1"),
-        Mode::Forwarding => Request::get("/api/hello?name=Bench").header("host", "localhost:7071"),
+        // As the host forwards it (contract §6): the original headers, plus the invocation id,
+        // the host version and its User-Agent suffix.
+        Mode::Forwarding => Request::get("/api/hello?name=Bench")
+            .header("host", "localhost:7071")
+            .header("user-agent", "bench Azure-Functions-Host/4.1037.1.1")
+            .header(
+                "x-azure-functions-invocationid",
+                "0f8fad5b-d9cb-469f-a165-70867728950e",
+            )
+            .header("x-azure-functions-hostversion", "4.1037.1.1"),
     };
     let body = match mode {
         Mode::Payload => Bytes::from_static(PAYLOAD.as_bytes()),
