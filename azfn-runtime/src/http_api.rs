@@ -574,10 +574,10 @@ mod fast {
                 let headers = map.next_value::<Option<Headers>>()?;
                 once(&mut self.headers, headers.unwrap_or_default().0)
             } else if is("Query") {
-                let query = map.next_value::<Option<Pairs>>()?;
+                let query = map.next_value::<Option<Pairs<String>>>()?;
                 once(&mut self.query, query.map(|q| q.0))
             } else if is("Params") {
-                let params = map.next_value::<Option<Params>>()?;
+                let params = map.next_value::<Option<Pairs<Option<String>>>>()?;
                 once(&mut self.params, params.unwrap_or_default().0)
             } else if is("Identities") {
                 let identities = map.next_value::<Option<Vec<IdentityJson>>>()?;
@@ -682,12 +682,17 @@ mod fast {
         }
     }
 
-    /// `Query`: name -> string.
-    #[derive(Default)]
-    struct Pairs(Vec<(String, String)>);
+    /// `Query` (name -> string) and `Params` (name -> string or `null`).
+    struct Pairs<V>(Vec<(String, V)>);
 
-    impl Object for Pairs {
-        const EXPECTING: &'static str = "the query object";
+    impl<V> Default for Pairs<V> {
+        fn default() -> Self {
+            Self(Vec::new())
+        }
+    }
+
+    impl<V: serde::de::DeserializeOwned> Object for Pairs<V> {
+        const EXPECTING: &'static str = "an object of strings";
 
         fn field<'de, A: MapAccess<'de>>(
             &mut self,
@@ -699,30 +704,7 @@ mod fast {
         }
     }
 
-    impl<'de> Deserialize<'de> for Pairs {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            object(d)
-        }
-    }
-
-    /// `Params`: name -> string or `null`.
-    #[derive(Default)]
-    struct Params(Vec<(String, Option<String>)>);
-
-    impl Object for Params {
-        const EXPECTING: &'static str = "the route parameters";
-
-        fn field<'de, A: MapAccess<'de>>(
-            &mut self,
-            key: String,
-            map: &mut A,
-        ) -> Result<(), A::Error> {
-            set(&mut self.0, key, map.next_value()?);
-            Ok(())
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Params {
+    impl<'de, V: serde::de::DeserializeOwned> Deserialize<'de> for Pairs<V> {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
             object(d)
         }
