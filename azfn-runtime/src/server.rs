@@ -215,7 +215,8 @@ impl App {
     }
 
     /// Serves on `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT` (or `$FUNCTIONS_HTTPWORKER_PORT`) on
-    /// the current tokio runtime. Only returns on a start-up error.
+    /// the current tokio runtime. Only returns on a start-up error; once serving, the app (and
+    /// its [state](Self::state)) lives for the rest of the process.
     pub async fn serve(self) -> Result<(), Error> {
         let port = handler_port(|name| std::env::var(name).ok())?;
         let server = self.prepare(Echo::Stdio)?.server;
@@ -226,7 +227,8 @@ impl App {
     }
 
     /// Serves on an existing listener (for tests: bind `127.0.0.1:0`). Only returns on a
-    /// start-up error.
+    /// start-up error; once serving, the app (and its [state](Self::state)) lives for the rest
+    /// of the process.
     pub async fn serve_with_listener(self, listener: TcpListener) -> Result<(), Error> {
         Server::accept_loop(self.prepare(Echo::Stdio)?.server, listener).await
     }
