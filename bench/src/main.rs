@@ -4,14 +4,15 @@
 //! azfn-bench --bare target/release/bare-handler \
 //!            --payload-app target/release/example-hello \
 //!            --forwarding-app target/release/example-forwarded \
-//!            [--seconds 2] [--connections 32] [--rounds 11] [--server-cpu N]
+//!            [--seconds 1] [--connections 32] [--rounds 21] [--server-cpu N]
 //! ```
 //!
 //! For each binary it reports cold start (spawn until the first `GET /` answer, median of 21
 //! runs), throughput in payload mode (`POST /hello` with the host's invocation payload) and in
 //! forwarding mode (`GET /api/hello?name=...`), and peak RSS after the load (`VmHWM`), then the
-//! azfn/bare ratios. Throughput is measured in paired rounds: both servers run, and the load
-//! alternates between them slice by slice. `scripts/bench.sh` builds everything and runs it.
+//! azfn/bare ratios. Throughput is measured in rounds: the servers run side by side and the
+//! load goes to one at a time, slice by slice; a second bare server measured the same way
+//! gives the noise floor. `scripts/bench.sh` builds everything and runs it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,7 +44,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let (mut bare, mut payload_app, mut forwarding_app) = (None, None, None);
-    let (mut seconds, mut connections, mut rounds) = (2, 32, 11);
+    let (mut seconds, mut connections, mut rounds) = (1, 32, 21);
     let mut server_cpu = None;
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -311,7 +312,7 @@ async fn slice(handler: &Handler, mode: Mode, args: &Args) -> Result<Slice, Stri
 
 async fn run(args: Args) -> Result<(), String> {
     println!(
-        "azfn-bench: {} connections, {} s slices, {} paired rounds, client and servers on the same machine{}\n",
+        "azfn-bench: {} connections, {} s slices, {} rounds, client and servers on the same machine{}\n",
         args.connections,
         args.seconds,
         args.rounds,
@@ -346,32 +347,40 @@ async fn run(args: Args) -> Result<(), String> {
             &args.forwarding_app,
         ),
     ] {
-        // Both servers stay up; the load alternates between them slice by slice, and which one
-        // goes first alternates by round, so that drift on the machine (other load, frequency)
-        // hits both alike. Each round gives one ratio; the median is reported.
-        let bare_server = start(&args.bare, args.server_cpu).await?;
-        let azfn_server = start(app, args.server_cpu).await?;
-        load(bare_server.port, mode, args.connections, 1).await?;
-        load(azfn_server.port, mode, args.connections, 1).await?;
-        let mut bare = Vec::new();
-        let mut azfn = Vec::new();
+        // The servers stay up and the load goes to one at a time, slice by slice, in an order
+        // that rotates by round, so that drift on the machine (other load, frequency) hits all
+        // alike. A second bare server gives the noise floor: the spread of bare/bare ratios is
+        // what "no difference" looks like on this machine.
+        let servers = [
+            start(&args.bare, args.server_cpu).await?,
+            start(app, args.server_cpu).await?,
+            start(&args.bare, args.server_cpu).await?,
+        ];
+        for server in &servers {
+            load(server.port, mode, args.connections, 1).await?;
+        }
+        let mut slices: [Vec<Slice>; 3] = Default::default();
         let mut ratios = Vec::new();
+        let mut noise = Vec::new();
         for round in 0..args.rounds {
-            let (b, a) = if round % 2 == 0 {
-                let b = slice(&bare_server, mode, &args).await?;
-                (b, slice(&azfn_server, mode, &args).await?)
-            } else {
-                let a = slice(&azfn_server, mode, &args).await?;
-                (slice(&bare_server, mode, &args).await?, a)
+            let mut this_round: [Option<Slice>; 3] = Default::default();
+            for k in 0..3 {
+                let i = (round + k) % 3;
+                this_round[i] = Some(slice(&servers[i], mode, &args).await?);
+            }
+            let [Some(bare), Some(azfn), Some(bare2)] = this_round else {
+                return Err("a slice was not measured".into());
             };
-            ratios.push(a.rps / b.rps);
-            bare.push(b);
-            azfn.push(a);
+            ratios.push(azfn.rps / bare.rps);
+            noise.push(bare2.rps / bare.rps);
+            for (runs, slice) in slices.iter_mut().zip([bare, azfn, bare2]) {
+                runs.push(slice);
+            }
         }
         println!("{label}");
         for (name, runs, server) in [
-            ("bare hyper", &bare, &bare_server),
-            ("azfn", &azfn, &azfn_server),
+            ("bare hyper", &slices[0], &servers[0]),
+            ("azfn", &slices[1], &servers[1]),
         ] {
             let rps = median(runs.iter().map(|t| t.rps).collect());
             let cpu = median(runs.iter().filter_map(|t| t.cpu_us_per_request).collect());
@@ -381,14 +390,22 @@ async fn run(args: Args) -> Result<(), String> {
                 "  {name:<16} {rps:>10.0} req/s  {cpu:>6.1} us server CPU/req  (failed {failed}, peak RSS {rss} KiB)"
             );
         }
-        peak_rss = peak_rss.max(azfn_server.peak_rss_kib().unwrap_or(0));
-        let (low, high) = ratios
-            .iter()
-            .fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(*r), h.max(*r)));
+        peak_rss = peak_rss.max(servers[1].peak_rss_kib().unwrap_or(0));
+        let range = |values: &[f64]| {
+            values
+                .iter()
+                .fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(*r), h.max(*r)))
+        };
+        let (low, high) = range(&ratios);
+        let (noise_low, noise_high) = range(&noise);
         println!(
-            "  ratio azfn/bare  {:>10.3}  median of {} paired rounds (range {low:.3}-{high:.3}; target >= 0.95)",
+            "  ratio azfn/bare  {:>10.3}  median of {} rounds (range {low:.3}-{high:.3}; target >= 0.95)",
             median(ratios),
             args.rounds
+        );
+        println!(
+            "  ratio bare/bare  {:>10.3}  noise floor: a second bare server (range {noise_low:.3}-{noise_high:.3})",
+            median(noise),
         );
         println!();
     }
