@@ -7,12 +7,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A future that turns a panic inside `F` into `Err(payload)`.
-pub(crate) struct CatchUnwind<F>(Pin<Box<F>>);
+pin_project_lite::pin_project! {
+    /// A future that turns a panic inside `F` into `Err(payload)`.
+    pub(crate) struct CatchUnwind<F> {
+        #[pin]
+        inner: F,
+    }
+}
 
 impl<F: Future> CatchUnwind<F> {
     pub(crate) fn new(future: F) -> Self {
-        Self(Box::pin(future))
+        Self { inner: future }
     }
 }
 
@@ -20,11 +25,11 @@ impl<F: Future> Future for CatchUnwind<F> {
     type Output = Result<F::Output, Box<dyn Any + Send>>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        // `Pin<Box<F>>` is `Unpin`, so the wrapper is too.
-        let inner = &mut self.get_mut().0;
-        // The future is never polled again after a panic (we return Ready), so no broken
-        // invariant inside it can be observed: asserting unwind safety is sound here.
-        match catch_unwind(AssertUnwindSafe(|| inner.as_mut().poll(cx))) {
+        let inner = self.project().inner;
+        // The future is never polled again after a panic (we return Ready and the caller drops
+        // it), so no broken invariant inside it can be observed: asserting unwind safety is
+        // sound here.
+        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
             Err(payload) => Poll::Ready(Err(payload)),
