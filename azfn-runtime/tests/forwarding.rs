@@ -291,18 +291,36 @@ async fn streamed_and_empty_responses() {
     assert!(res.body().is_empty());
 }
 
+/// Streams 5 chunks 100 ms apart.
+async fn slow_stream(_req: HttpRequest) -> HttpResponse {
+    let (tx, body) = Body::channel();
+    tokio::spawn(async move {
+        for i in 0..5 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if tx.send(format!("chunk{i};")).await.is_err() {
+                return;
+            }
+        }
+    });
+    HttpResponse::ok().body(body)
+}
+register! {
+    slow_stream(HttpRequest => "req") -> HttpResponse;
+    name: "slow_stream";
+    bindings: [http_in("req", Some("slow"), &[HttpMethod::Get]), http_out("res")];
+    outputs: ["res"];
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_response_streamed_past_the_idle_timeout_is_not_cut() {
-    // 5 chunks 5 ms apart, with a connection idle timeout of 1 ms.
+    // The response takes 500 ms: several idle periods of 100 ms.
     let app = App::new()
         .forwarding(true)
         .route_prefix("api")
-        .idle_timeout(Duration::from_millis(1));
+        .idle_timeout(Duration::from_millis(100));
     let addr = start(app).await;
-    for _ in 0..3 {
-        let res = send(addr, get("/api/stream")).await;
-        assert_eq!(res.body().as_ref(), b"chunk0;chunk1;chunk2;chunk3;chunk4;");
-    }
+    let res = send(addr, get("/api/slow")).await;
+    assert_eq!(res.body().as_ref(), b"chunk0;chunk1;chunk2;chunk3;chunk4;");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1267,7 +1267,7 @@ async fn dropped_and_stalled_clients() {
 #[tokio::test(flavor = "multi_thread")]
 async fn idle_and_slow_connections_are_closed() {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let addr = start(App::new().idle_timeout(Duration::from_millis(100))).await;
+    let addr = start(App::new().idle_timeout(Duration::from_millis(200))).await;
     // Closed: the server ends the connection (EOF) without answering. The bound only keeps a
     // broken server from hanging the test.
     async fn closed_by_server(s: &mut tokio::net::TcpStream) -> Vec<u8> {
@@ -1295,9 +1295,9 @@ async fn idle_and_slow_connections_are_closed() {
     let seen = String::from_utf8(closed_by_server(&mut s).await).unwrap();
     assert_eq!(raw_status(&seen), 200, "{seen}");
     // An invocation that runs longer than the idle timeout is answered.
-    let (status, json) = invoke(addr, "slow", json!({ "Data": { "ms": "450" } })).await;
+    let (status, json) = invoke(addr, "slow", json!({ "Data": { "ms": "900" } })).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(json["ReturnValue"], b64(b"450"));
+    assert_eq!(json["ReturnValue"], b64(b"900"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
