@@ -88,19 +88,12 @@ fn http_route_in_payload_mode_sends_the_exact_data_and_metadata() {
         .unwrap()
         .to_owned();
     assert!(
-        start
-            .wait_for(
-                |l| l.contains("Executed 'Functions.hello' (Succeeded") && l.contains(&id),
-                WAIT
-            )
-            .is_some(),
+        start.saw(|l| l.contains("Executed 'Functions.hello' (Succeeded") && l.contains(&id)),
         "{}",
         start.output()
     );
     assert!(
-        start
-            .wait_for(|l| l.trim() == "hello was called", WAIT)
-            .is_some(),
+        start.saw(|l| l.trim() == "hello was called"),
         "Logs are printed"
     );
     assert!(
@@ -216,14 +209,7 @@ fn forwarding_mode_passes_the_original_request_and_response() {
     let reply = start.request("POST", "/api/mixed", &[], b"{}");
     assert_eq!(reply.status, 200, "{}", start.output());
     assert_eq!(reply.text(), r#"["req"]"#);
-    assert!(
-        start
-            .wait_for(
-                |l| l.contains("(forwarded)") && l.contains("Functions.echo"),
-                WAIT
-            )
-            .is_some()
-    );
+    assert!(start.saw(|l| l.contains("(forwarded)") && l.contains("Functions.echo")));
 }
 
 #[test]
@@ -269,11 +255,7 @@ fn admin_invocation_of_a_queue_function() {
         "DateTimeOffset is ISO with offset"
     );
     assert_sys(&metadata["sys"], "work");
-    assert!(
-        start
-            .wait_for(|l| l.contains("Executed 'Functions.work' (Succeeded"), WAIT)
-            .is_some()
-    );
+    assert!(start.saw(|l| l.contains("Executed 'Functions.work' (Succeeded")));
 
     // With x-azfn-wait the outcome comes back; `cargo azfn invoke` uses it.
     let reply = start.request(
@@ -330,9 +312,7 @@ fn queue_output_of_an_http_function_reaches_the_queue_trigger() {
         "JSON message fields become binding data"
     );
     assert!(
-        start
-            .wait_for(|l| l.trim() == r#"processed {"task":"wash"}"#, WAIT)
-            .is_some(),
+        start.saw(|l| l.trim() == r#"processed {"task":"wash"}"#),
         "{}",
         start.output()
     );
@@ -385,9 +365,7 @@ fn blob_output_reaches_the_blob_trigger() {
         "keys ending in 'trigger' are dropped"
     );
     assert!(
-        start
-            .wait_for(|l| l.trim() == "blob report", WAIT)
-            .is_some(),
+        start.saw(|l| l.trim() == "blob report"),
         "{}",
         start.output()
     );
@@ -402,9 +380,7 @@ fn exit_code_200_restarts_and_exit_code_0_does_not() {
     let mut start = Start::new("payload-app");
     assert_eq!(start.request("GET", "/api/restart", &[], b"").status, 500);
     assert!(
-        start
-            .wait_for(|l| l.contains("exited with code 200: restarting it"), WAIT)
-            .is_some(),
+        start.saw(|l| l.contains("exited with code 200: restarting it")),
         "{}",
         start.output()
     );
@@ -443,7 +419,9 @@ fn exit_code_200_restarts_and_exit_code_0_does_not() {
         500
     );
     assert!(
-        start.wait_for(|l| l.contains("Failure: the handler is not available: the handler 'python3' exited with code 0"), WAIT).is_some(),
+        start.saw(|l| l.contains(
+            "Failure: the handler is not available: the handler 'python3' exited with code 0"
+        )),
         "{}",
         start.output()
     );
@@ -456,14 +434,7 @@ fn exit_code_200_restarts_and_exit_code_0_does_not() {
     // Ctrl-C stops cleanly.
     let status = start.interrupt();
     assert!(status.success(), "{}", start.output());
-    assert!(
-        start
-            .wait_for(
-                |l| l.contains("Ctrl-C received") || l.contains("Stopped."),
-                WAIT
-            )
-            .is_some()
-    );
+    assert!(start.saw(|l| l.contains("Ctrl-C received") || l.contains("Stopped.")));
 }
 
 #[test]
@@ -473,13 +444,8 @@ fn failing_queue_function_is_tried_five_times_then_poisoned() {
     let reply = start.request("POST", "/api/feed-doomed", &[], b"doom!");
     assert_eq!(reply.status, 202);
     assert!(
-        start
-            .wait_for(
-                |l| l.contains("has reached MaxDequeueCount of 5")
-                    && l.contains("'doomed-items-poison'"),
-                WAIT
-            )
-            .is_some(),
+        start.saw(|l| l.contains("has reached MaxDequeueCount of 5")
+            && l.contains("'doomed-items-poison'")),
         "{}",
         start.output()
     );
@@ -549,13 +515,8 @@ fn crashed_handler_is_restarted() {
     let reply = start.request("GET", "/api/crash", &[], b"");
     assert_eq!(reply.status, 500);
     assert!(
-        start
-            .wait_for(
-                |l| l.contains("exited with code 1")
-                    && l.contains("Restarting the handler (1 of 3 errors)"),
-                WAIT
-            )
-            .is_some(),
+        start.saw(|l| l.contains("exited with code 1")
+            && l.contains("Restarting the handler (1 of 3 errors)")),
         "{}",
         start.output()
     );
@@ -587,12 +548,8 @@ fn function_timeout_kills_and_restarts_the_handler() {
     assert!(began.elapsed() < Duration::from_secs(20));
     assert!(
         start
-            .wait_for(
-                |l| l
-                    .contains("Timeout value of 00:00:03 was exceeded by function: Functions.slow"),
-                WAIT
-            )
-            .is_some(),
+            .saw(|l| l
+                .contains("Timeout value of 00:00:03 was exceeded by function: Functions.slow")),
         "{}",
         start.output()
     );
@@ -628,13 +585,8 @@ fn empty_handler_body_fails_after_the_function_timeout() {
     );
     assert!(
         start
-            .wait_for(
-                |l| l.contains(
-                    "Timeout value of 00:00:03 was exceeded by function: Functions.empty"
-                ),
-                WAIT
-            )
-            .is_some(),
+            .saw(|l| l
+                .contains("Timeout value of 00:00:03 was exceeded by function: Functions.empty")),
         "{}",
         start.output()
     );
@@ -833,11 +785,7 @@ fn ctrl_c_kills_the_handler_and_exits_cleanly() {
     let pid = handler_pid(&pid_line);
     let status = start.interrupt();
     assert!(status.success(), "{}", start.output());
-    assert!(
-        start.wait_for(|l| l.contains("Stopped."), WAIT).is_some(),
-        "{}",
-        start.output()
-    );
+    assert!(start.saw(|l| l.contains("Stopped.")), "{}", start.output());
     let deadline = Instant::now() + Duration::from_secs(5);
     while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));

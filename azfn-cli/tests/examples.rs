@@ -36,10 +36,6 @@ fn build_and_start(app: &Path) -> Start {
     start
 }
 
-fn has(start: &Start, pred: impl Fn(&str) -> bool) -> bool {
-    start.wait_for(pred, WAIT).is_some()
-}
-
 #[test]
 fn hello_example_serves_its_three_functions() {
     let start = build_and_start(&repo("examples/hello"));
@@ -61,13 +57,14 @@ fn hello_example_serves_its_three_functions() {
     );
     assert_eq!(reply.text(), r#"{"message":"Hello, Ferris!"}"#);
     assert!(
-        has(&start, |l| l.trim() == "processing request for: Ferris"),
+        start.saw(|l| l.trim() == "processing request for: Ferris"),
         "the invocation's log line: {}",
         start.output()
     );
-    assert!(has(&start, |l| l
-        .contains("Executed 'Functions.hello' (Succeeded")
-        && l.contains("HTTP 200")));
+    assert!(
+        start
+            .saw(|l| l.contains("Executed 'Functions.hello' (Succeeded") && l.contains("HTTP 200"))
+    );
 
     // POST with a JSON body; no name at all.
     let reply = start.request(
@@ -93,9 +90,9 @@ fn hello_example_serves_its_three_functions() {
     let reply = start.request("GET", "/api/items/9", &[], b"");
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json(), json!({"error": "no such item"}));
-    assert!(has(&start, |l| l
-        .contains("Executed 'Functions.item' (Succeeded")
-        && l.contains("HTTP 404")));
+    assert!(
+        start.saw(|l| l.contains("Executed 'Functions.item' (Succeeded") && l.contains("HTTP 404"))
+    );
     let invocations = start.count(|l| l.contains("Executed 'Functions.item'"));
     assert_eq!(start.request("GET", "/api/items/one", &[], b"").status, 404);
     assert_eq!(
@@ -142,16 +139,17 @@ fn orders_example_enqueues_processes_retries_and_poisons() {
     assert_eq!(reply.status, 200, "{}", start.output());
     assert_eq!(reply.text(), "Order enqueued");
     assert!(
-        has(&start, |l| l
-            .contains("Executed 'Functions.process_order' (Succeeded")
-            && l.contains("[New queue message detected on 'orders']")),
+        start.saw(
+            |l| l.contains("Executed 'Functions.process_order' (Succeeded")
+                && l.contains("[New queue message detected on 'orders']")
+        ),
         "{}",
         start.output()
     );
     assert!(
-        has(&start, |l| l.trim().starts_with(
-            "processing order 1005 (2 x black), invocation "
-        )),
+        start.saw(|l| l
+            .trim()
+            .starts_with("processing order 1005 (2 x black), invocation ")),
         "process_order's log line: {}",
         start.output()
     );
@@ -197,8 +195,9 @@ fn orders_example_enqueues_processes_retries_and_poisons() {
     );
     assert_eq!(reply.status, 200);
     assert!(
-        has(&start, |l| l.contains("has reached MaxDequeueCount of 5")
-            && l.contains("'orders-poison'")),
+        start.saw(
+            |l| l.contains("has reached MaxDequeueCount of 5") && l.contains("'orders-poison'")
+        ),
         "{}",
         start.output()
     );
@@ -247,14 +246,15 @@ fn orders_example_enqueues_processes_retries_and_poisons() {
     assert_eq!(reply.status, 202, "{}", start.output());
     assert!(reply.body.is_empty());
     assert!(
-        has(&start, |l| l
-            .contains("Executed 'Functions.nightly_report' (Succeeded")
-            && l.contains("programmatically called via the host APIs")),
+        start.saw(
+            |l| l.contains("Executed 'Functions.nightly_report' (Succeeded")
+                && l.contains("programmatically called via the host APIs")
+        ),
         "{}",
         start.output()
     );
     assert!(
-        has(&start, |l| l.trim() == "nightly report past_due=false"),
+        start.saw(|l| l.trim() == "nightly report past_due=false"),
         "{}",
         start.output()
     );
@@ -272,14 +272,13 @@ fn forwarded_example_is_served_in_forwarding_mode_and_stops_on_ctrl_c() {
     assert_eq!(reply.status, 200, "{}", start.output());
     assert_eq!(reply.json(), json!({"message": "Hello, x!"}));
     assert!(
-        has(&start, |l| l
-            .contains("Executed 'Functions.hello' (Succeeded")
+        start.saw(|l| l.contains("Executed 'Functions.hello' (Succeeded")
             && l.contains("HTTP 200 (forwarded)")),
         "{}",
         start.output()
     );
     assert!(
-        has(&start, |l| l.contains("processing request for: x")),
+        start.saw(|l| l.contains("processing request for: x")),
         "{}",
         start.output()
     );
@@ -294,11 +293,7 @@ fn forwarded_example_is_served_in_forwarding_mode_and_stops_on_ctrl_c() {
     );
     let status = start.interrupt();
     assert!(status.success(), "{}", start.output());
-    assert!(
-        has(&start, |l| l.contains("Stopped.")),
-        "{}",
-        start.output()
-    );
+    assert!(start.saw(|l| l.contains("Stopped.")), "{}", start.output());
     let proc = PathBuf::from(format!("/proc/{pid}"));
     let deadline = Instant::now() + Duration::from_secs(5);
     while proc.exists() && Instant::now() < deadline {
@@ -338,7 +333,7 @@ fn ticker_fixture_timer_fires_panics_are_isolated_and_crashes_restart() {
         "{}",
         start.output()
     );
-    assert!(has(&start, |l| l.trim() == "tick past_due=false"));
+    assert!(start.saw(|l| l.trim() == "tick past_due=false"));
     let first = handler_pid(&start.wait_for(answering, WAIT).unwrap());
     assert_eq!(pong(&start), first);
 
@@ -346,8 +341,7 @@ fn ticker_fixture_timer_fires_panics_are_isolated_and_crashes_restart() {
     let reply = start.request("GET", "/api/boom", &[], b"");
     assert_eq!(reply.status, 500, "{}", start.output());
     assert!(
-        has(&start, |l| l
-            .contains("the function panicked: boom requested")),
+        start.saw(|l| l.contains("the function panicked: boom requested")),
         "{}",
         start.output()
     );
@@ -358,7 +352,7 @@ fn ticker_fixture_timer_fires_panics_are_isolated_and_crashes_restart() {
     let reply = start.request("GET", "/api/crash", &[], b"");
     assert_eq!(reply.status, 500);
     assert!(
-        has(&start, |l| l.contains("exited with code 3")
+        start.saw(|l| l.contains("exited with code 3")
             && l.contains("Restarting the handler (1 of 3 errors)")),
         "{}",
         start.output()
@@ -373,8 +367,7 @@ fn ticker_fixture_timer_fires_panics_are_isolated_and_crashes_restart() {
     let second = pong(&start);
     assert_ne!(second, first, "a new handler process");
     assert!(
-        has(&start, |l| answering(l)
-            && l.contains(&format!("(pid {second},"))),
+        start.saw(|l| answering(l) && l.contains(&format!("(pid {second},"))),
         "{}",
         start.output()
     );

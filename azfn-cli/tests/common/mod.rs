@@ -199,6 +199,11 @@ impl Start {
             .then(|| self.lines.all().into_iter().find(|l| pred(l)).unwrap())
     }
 
+    /// Whether an output line matching `pred` shows up within [`WAIT`].
+    pub(crate) fn saw(&self, pred: impl Fn(&str) -> bool) -> bool {
+        self.wait_for(pred, WAIT).is_some()
+    }
+
     /// Waits until at least `n` output lines match `pred` (not after the process closed its
     /// output).
     pub(crate) fn wait_count(
