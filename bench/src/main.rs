@@ -4,7 +4,7 @@
 //! azfn-bench --bare target/release/bare-handler \
 //!            --payload-app target/release/example-hello \
 //!            --forwarding-app target/release/example-forwarded \
-//!            [--seconds 1] [--connections 32] [--rounds 21] [--server-cpu N]
+//!            [--slice-ms 200] [--rounds 120] [--connections 32] [--server-cpu N]
 //! ```
 //!
 //! For each binary it reports cold start (spawn until the first `GET /` answer, median of 21
@@ -34,7 +34,8 @@ struct Args {
     bare: PathBuf,
     payload_app: PathBuf,
     forwarding_app: PathBuf,
-    seconds: u64,
+    /// The length of one slice of load on one server.
+    slice_ms: u64,
     connections: usize,
     rounds: usize,
     /// `--server-cpu N`: servers run on CPU N only, with one tokio worker (`taskset`).
@@ -44,7 +45,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let (mut bare, mut payload_app, mut forwarding_app) = (None, None, None);
-    let (mut seconds, mut connections, mut rounds) = (1, 32, 21);
+    let (mut slice_ms, mut connections, mut rounds) = (200, 32, 120);
     let mut server_cpu = None;
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -52,7 +53,9 @@ fn parse_args() -> Result<Args, String> {
             "--bare" => bare = Some(PathBuf::from(value()?)),
             "--payload-app" => payload_app = Some(PathBuf::from(value()?)),
             "--forwarding-app" => forwarding_app = Some(PathBuf::from(value()?)),
-            "--seconds" => seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--slice-ms" => {
+                slice_ms = value()?.parse().map_err(|e| format!("--slice-ms: {e}"))?;
+            }
             "--rounds" => rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--server-cpu" => {
                 server_cpu = Some(value()?.parse().map_err(|e| format!("--server-cpu: {e}"))?);
@@ -69,19 +72,11 @@ fn parse_args() -> Result<Args, String> {
         bare: bare.ok_or("--bare is required")?,
         payload_app: payload_app.ok_or("--payload-app is required")?,
         forwarding_app: forwarding_app.ok_or("--forwarding-app is required")?,
-        seconds,
+        slice_ms: slice_ms.max(1),
         connections,
         rounds: rounds.max(1),
         server_cpu,
     })
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 fn free_port() -> Result<u16, String> {
@@ -275,12 +270,113 @@ async fn load(
     Ok((ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed)))
 }
 
-/// One measured slice of load on one server.
-struct Slice {
-    rps: f64,
-    failed: u64,
-    /// Server CPU time per request, in microseconds (clock ticks are 10 ms).
-    cpu_us_per_request: Option<f64>,
+/// Which server's connections send requests; [`IDLE`]: none, [`STOP`]: all end.
+const IDLE: usize = usize::MAX - 1;
+const STOP: usize = usize::MAX;
+/// Rounds run on new processes before measuring, so that every connection has served requests.
+const WARM_UP_ROUNDS: usize = 3;
+/// Rounds measured on one set of server processes before fresh ones are started.
+const ROUNDS_PER_PROCESS: usize = 12;
+
+/// The load on the servers of one comparison: `connections` keep-alive connections per server,
+/// opened once and kept, of which only the active server's send requests, back to back. The
+/// load moves from server to server without a pause and without new connections.
+struct Rotation {
+    active: tokio::sync::watch::Sender<usize>,
+    done: Vec<Arc<AtomicU64>>,
+    failed: Vec<Arc<AtomicU64>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Rotation {
+    async fn open(ports: &[u16], mode: Mode, connections: usize) -> Result<Self, String> {
+        let (active, _) = tokio::sync::watch::channel(IDLE);
+        let mut rotation = Self {
+            done: ports.iter().map(|_| Arc::default()).collect(),
+            failed: ports.iter().map(|_| Arc::default()).collect(),
+            active,
+            tasks: Vec::new(),
+        };
+        for (server, &port) in ports.iter().enumerate() {
+            for _ in 0..connections {
+                let stream =
+                    tokio::net::TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port)))
+                        .await
+                        .map_err(|e| format!("cannot connect to port {port}: {e}"))?;
+                let _ = stream.set_nodelay(true);
+                let (mut sender, conn) = http1::handshake(TokioIo::new(stream))
+                    .await
+                    .map_err(|e| format!("handshake with port {port}: {e}"))?;
+                tokio::spawn(conn);
+                let mut turn = rotation.active.subscribe();
+                let (done, failed) = (
+                    rotation.done[server].clone(),
+                    rotation.failed[server].clone(),
+                );
+                rotation.tasks.push(tokio::spawn(async move {
+                    loop {
+                        match turn.wait_for(|a| *a == server || *a == STOP).await {
+                            Ok(a) if *a == server => {}
+                            _ => return,
+                        }
+                        let Ok(req) = request(mode) else { return };
+                        let answered = match sender.send_request(req).await {
+                            Ok(resp) if resp.status().is_success() => {
+                                resp.into_body().collect().await.is_ok()
+                            }
+                            _ => false,
+                        };
+                        if !answered {
+                            failed.fetch_add(1, Ordering::Relaxed);
+                            return;
+                        }
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                }));
+            }
+        }
+        Ok(rotation)
+    }
+
+    /// Gives the load to `server` for `length`; returns the requests it answered meanwhile.
+    async fn slice(&self, server: usize, length: Duration) -> u64 {
+        let before = self.done[server].load(Ordering::Relaxed);
+        self.active.send_replace(server);
+        tokio::time::sleep(length).await;
+        self.done[server].load(Ordering::Relaxed) - before
+    }
+
+    async fn close(self) -> Vec<u64> {
+        self.active.send_replace(STOP);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        self.failed
+            .iter()
+            .map(|f| f.load(Ordering::Relaxed))
+            .collect()
+    }
+}
+
+/// All orders of three servers: over six rounds each server is measured first, second and
+/// third, and after each of the others, equally often.
+const ORDERS: [[usize; 3]; 6] = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+];
+
+/// The first, second (median) and third quartiles.
+fn quartiles(mut values: Vec<f64>) -> [f64; 3] {
+    if values.is_empty() {
+        return [f64::NAN; 3];
+    }
+    values.sort_by(f64::total_cmp);
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    [at(0.25), at(0.5), at(0.75)]
 }
 
 /// Starts `exe` and waits for its readiness answer.
@@ -295,26 +391,11 @@ async fn start(exe: &PathBuf, cpu: Option<usize>) -> Result<Handler, String> {
     Ok(handler)
 }
 
-async fn slice(handler: &Handler, mode: Mode, args: &Args) -> Result<Slice, String> {
-    let before = handler.cpu_ticks();
-    let (ok, failed) = load(handler.port, mode, args.connections, args.seconds).await?;
-    let after = handler.cpu_ticks();
-    let cpu_us_per_request = match (before, after) {
-        (Some(b), Some(a)) if ok > 0 => Some((a - b) as f64 * 10_000.0 / ok as f64),
-        _ => None,
-    };
-    Ok(Slice {
-        rps: ok as f64 / args.seconds as f64,
-        failed,
-        cpu_us_per_request,
-    })
-}
-
 async fn run(args: Args) -> Result<(), String> {
     println!(
-        "azfn-bench: {} connections, {} s slices, {} rounds, client and servers on the same machine{}\n",
+        "azfn-bench: {} connections per server, {} ms slices, {} rounds, client and servers on the same machine{}\n",
         args.connections,
-        args.seconds,
+        args.slice_ms,
         args.rounds,
         match args.server_cpu {
             Some(cpu) => format!(", servers on CPU {cpu} with one tokio worker"),
@@ -347,65 +428,72 @@ async fn run(args: Args) -> Result<(), String> {
             &args.forwarding_app,
         ),
     ] {
-        // The servers stay up and the load goes to one at a time, slice by slice, in an order
-        // that rotates by round, so that drift on the machine (other load, frequency) hits all
-        // alike. A second bare server gives the noise floor: the spread of bare/bare ratios is
-        // what "no difference" looks like on this machine.
-        let servers = [
-            start(&args.bare, args.server_cpu).await?,
-            start(app, args.server_cpu).await?,
-            start(&args.bare, args.server_cpu).await?,
-        ];
-        for server in &servers {
-            load(server.port, mode, args.connections, 1).await?;
-        }
-        let mut slices: [Vec<Slice>; 3] = Default::default();
-        let mut ratios = Vec::new();
-        let mut noise = Vec::new();
-        for round in 0..args.rounds {
-            let mut this_round: [Option<Slice>; 3] = Default::default();
-            for k in 0..3 {
-                let i = (round + k) % 3;
-                this_round[i] = Some(slice(&servers[i], mode, &args).await?);
+        // The servers run side by side and the load moves between them in short slices, in
+        // all orders in turn, so that the machine's changing speed (other tenants, other load)
+        // hits all alike; each round gives one azfn/bare ratio. A second bare server gives
+        // the noise floor: the bare/bare ratios are what "no difference" looks like. Fresh
+        // processes every few rounds average out what is particular to one process (its
+        // memory layout, where its threads run).
+        let length = Duration::from_millis(args.slice_ms);
+        let mut requests = [0u64; 3];
+        let mut ticks = [0u64; 3];
+        let mut failed = [0u64; 3];
+        let mut rss = [0u64; 3];
+        let mut ratios = Vec::with_capacity(args.rounds);
+        let mut noise = Vec::with_capacity(args.rounds);
+        while ratios.len() < args.rounds {
+            let servers = [
+                start(&args.bare, args.server_cpu).await?,
+                start(app, args.server_cpu).await?,
+                start(&args.bare, args.server_cpu).await?,
+            ];
+            let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
+            let rotation = Rotation::open(&ports, mode, args.connections).await?;
+            for round in 0..WARM_UP_ROUNDS {
+                for &server in &ORDERS[round % ORDERS.len()] {
+                    rotation.slice(server, length).await;
+                }
             }
-            let [Some(bare), Some(azfn), Some(bare2)] = this_round else {
-                return Err("a slice was not measured".into());
-            };
-            ratios.push(azfn.rps / bare.rps);
-            noise.push(bare2.rps / bare.rps);
-            for (runs, slice) in slices.iter_mut().zip([bare, azfn, bare2]) {
-                runs.push(slice);
+            for round in 0..ROUNDS_PER_PROCESS.min(args.rounds - ratios.len()) {
+                let mut this_round = [0u64; 3];
+                for &server in &ORDERS[round % ORDERS.len()] {
+                    let before = servers[server].cpu_ticks();
+                    let done = rotation.slice(server, length).await;
+                    if let (Some(b), Some(a)) = (before, servers[server].cpu_ticks()) {
+                        ticks[server] += a - b;
+                    }
+                    this_round[server] = done;
+                    requests[server] += done;
+                }
+                let [bare, azfn, bare2] = this_round.map(|n| n.max(1) as f64);
+                ratios.push(azfn / bare);
+                noise.push(bare2 / bare);
+            }
+            for (server, failures) in rotation.close().await.into_iter().enumerate() {
+                failed[server] += failures;
+                rss[server] = rss[server].max(servers[server].peak_rss_kib().unwrap_or(0));
             }
         }
+        let measured = length.as_secs_f64() * args.rounds as f64;
         println!("{label}");
-        for (name, runs, server) in [
-            ("bare hyper", &slices[0], &servers[0]),
-            ("azfn", &slices[1], &servers[1]),
-        ] {
-            let rps = median(runs.iter().map(|t| t.rps).collect());
-            let cpu = median(runs.iter().filter_map(|t| t.cpu_us_per_request).collect());
-            let failed: u64 = runs.iter().map(|t| t.failed).sum();
-            let rss = server.peak_rss_kib().unwrap_or(0);
+        for (name, server) in [("bare hyper", 0), ("azfn", 1)] {
+            let rps = requests[server] as f64 / measured;
+            // Clock ticks are 10 ms.
+            let cpu = ticks[server] as f64 * 10_000.0 / requests[server].max(1) as f64;
             println!(
-                "  {name:<16} {rps:>10.0} req/s  {cpu:>6.1} us server CPU/req  (failed {failed}, peak RSS {rss} KiB)"
+                "  {name:<16} {rps:>10.0} req/s  {cpu:>6.1} us server CPU/req  (failed {}, peak RSS {} KiB)",
+                failed[server], rss[server]
             );
         }
-        peak_rss = peak_rss.max(servers[1].peak_rss_kib().unwrap_or(0));
-        let range = |values: &[f64]| {
-            values
-                .iter()
-                .fold((f64::INFINITY, 0.0f64), |(l, h), r| (l.min(*r), h.max(*r)))
-        };
-        let (low, high) = range(&ratios);
-        let (noise_low, noise_high) = range(&noise);
+        peak_rss = peak_rss.max(rss[1]);
+        let [low, mid, high] = quartiles(ratios);
+        let [noise_low, noise_mid, noise_high] = quartiles(noise);
         println!(
-            "  ratio azfn/bare  {:>10.3}  median of {} rounds (range {low:.3}-{high:.3}; target >= 0.95)",
-            median(ratios),
+            "  ratio azfn/bare  {mid:>10.3}  median of {} rounds (quartiles {low:.3}-{high:.3}; target >= 0.95)",
             args.rounds
         );
         println!(
-            "  ratio bare/bare  {:>10.3}  noise floor: a second bare server (range {noise_low:.3}-{noise_high:.3})",
-            median(noise),
+            "  ratio bare/bare  {noise_mid:>10.3}  noise floor: a second bare server (quartiles {noise_low:.3}-{noise_high:.3})",
         );
         println!();
     }
