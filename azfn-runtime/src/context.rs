@@ -42,7 +42,7 @@ pub struct Context {
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
-            .field("invocation_id", &self.sink.invocation_id)
+            .field("invocation_id", &self.sink.invocation_id.as_str())
             .field("function", &self.sink.function)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -52,7 +52,7 @@ impl fmt::Debug for Context {
 impl Context {
     /// The invocation id (`X-Azure-Functions-InvocationId`).
     pub fn invocation_id(&self) -> &str {
-        &self.sink.invocation_id
+        self.sink.invocation_id.as_str()
     }
 
     /// The function's name.

@@ -84,7 +84,7 @@ impl Invocation {
     /// The invocation id (`X-Azure-Functions-InvocationId`), or a locally generated id when the
     /// request carried none.
     pub fn invocation_id(&self) -> &str {
-        &self.sink.invocation_id
+        self.sink.invocation_id.as_str()
     }
 
     /// The function's spec.

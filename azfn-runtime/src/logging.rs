@@ -20,10 +20,34 @@ pub(crate) enum Echo {
     TestHarness,
 }
 
+/// An invocation's id: the host's header value, shared with the request rather than copied, or
+/// one made locally.
+#[derive(Debug)]
+pub(crate) enum InvocationId {
+    /// From `x-azure-functions-invocationid`, checked to be text when taken.
+    Header(http::HeaderValue),
+    Local(String),
+}
+
+impl InvocationId {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Self::Header(value) => value.to_str().unwrap_or_default(),
+            Self::Local(id) => id,
+        }
+    }
+}
+
+impl From<&str> for InvocationId {
+    fn from(id: &str) -> Self {
+        Self::Local(id.to_owned())
+    }
+}
+
 /// Where one invocation's log lines go.
 #[derive(Debug)]
 pub(crate) struct LogSink {
-    pub(crate) invocation_id: String,
+    pub(crate) invocation_id: InvocationId,
     pub(crate) function: &'static str,
     /// `false` in forwarding mode, where the host reads no `Logs`.
     capture: bool,
@@ -32,7 +56,7 @@ pub(crate) struct LogSink {
 }
 
 impl LogSink {
-    pub(crate) fn new(invocation_id: String, function: &'static str, capture: bool) -> Self {
+    pub(crate) fn new(invocation_id: InvocationId, function: &'static str, capture: bool) -> Self {
         Self {
             invocation_id,
             function,
@@ -97,7 +121,7 @@ fn push_prefix(text: &mut String, level: Level, sink: Option<&LogSink>) {
             text.push_str(" [");
             text.push_str(sink.function);
             text.push(' ');
-            text.push_str(&sink.invocation_id);
+            text.push_str(sink.invocation_id.as_str());
             text.push_str("] ");
         }
         None => text.push(' '),

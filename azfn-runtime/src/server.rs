@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use azfn_model::{Binding, BindingKind, FunctionSpec};
 use bytes::{Bytes, BytesMut};
-use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 use http_body_util::BodyExt as _;
 use hyper_util::rt::TokioIo;
@@ -23,8 +23,9 @@ use tracing::Level;
 use crate::body::Body;
 use crate::error::{Error, Rejection};
 use crate::http_api::{HttpResponse, RequestHead};
+use crate::idle::{Activity, Watcher};
 use crate::invocation::{Forwarded, Invocation, Source, StateMap};
-use crate::logging::{self, Echo, LogSink};
+use crate::logging::{self, Echo, InvocationId, LogSink};
 use crate::manifest::Manifest;
 use crate::output::{self, encode_output, failure_response, http_object, into_response};
 use crate::panic::CatchUnwind;
@@ -33,7 +34,7 @@ use crate::registry::{self, OutcomeKind, Registration};
 use crate::router::{Resolved, Router};
 use crate::shared::Shared;
 
-const INVOCATION_ID: &str = "x-azure-functions-invocationid";
+const INVOCATION_ID: HeaderName = HeaderName::from_static("x-azure-functions-invocationid");
 const DEFAULT_BODY_LIMIT: usize = 256 * 1024 * 1024;
 
 /// The error of a request body (hyper's `Incoming`, or the test kit's in-memory body).
@@ -151,11 +152,11 @@ impl App {
         self
     }
 
-    /// How long a connection may go without starting a request before it is closed (default 5
-    /// min): this ends idle keep-alive connections and clients that send their request head too
-    /// slowly. A connection is closed after one to two of these periods without a new request,
-    /// never while a request is being served or its response written. The period is kept
-    /// between 1 ms and one year.
+    /// How long a connection may stay idle before it is closed (default 5 min): this ends idle
+    /// keep-alive connections and clients that send their request head too slowly. A
+    /// connection is closed after one to two of these periods in which no request started or
+    /// finished on it, never while a request is being served or its response written. The
+    /// period is kept between 1 ms and one year.
     #[must_use]
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = timeout.clamp(
@@ -332,13 +333,6 @@ pub(crate) struct Server {
     echo: Echo,
 }
 
-/// Requests started and finished (response written or abandoned) on one connection.
-#[derive(Default)]
-struct Activity {
-    started: AtomicU64,
-    finished: AtomicU64,
-}
-
 /// A response body that counts its request finished when hyper drops it.
 struct Counted {
     body: Body,
@@ -347,7 +341,7 @@ struct Counted {
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        self.activity.finished.fetch_add(1, Ordering::Relaxed);
+        self.activity.finish();
     }
 }
 
@@ -396,10 +390,10 @@ fn error_response(status: StatusCode, message: &str) -> Response<Body> {
     json_response(status, body)
 }
 
-fn new_invocation_id(headers: &HeaderMap) -> String {
-    match headers.get(INVOCATION_ID).and_then(|v| v.to_str().ok()) {
-        Some(id) if !id.is_empty() => id.to_owned(),
-        _ => local_invocation_id(),
+fn new_invocation_id(headers: &HeaderMap) -> InvocationId {
+    match headers.get(INVOCATION_ID) {
+        Some(id) if !id.is_empty() && id.to_str().is_ok() => InvocationId::Header(id.clone()),
+        _ => InvocationId::Local(local_invocation_id()),
     }
 }
 
@@ -535,6 +529,7 @@ impl Server {
             },
             leaked @ Shared::Static(_) => leaked,
         };
+        let watcher = Watcher::start(this.idle_timeout);
         loop {
             let stream = match listener.accept().await {
                 Ok((stream, _)) => stream,
@@ -546,60 +541,47 @@ impl Server {
                 }
             };
             let _ = stream.set_nodelay(true);
-            tokio::spawn(Self::serve_connection(this.clone(), stream));
+            tokio::spawn(Self::serve_connection(
+                this.clone(),
+                watcher.clone(),
+                stream,
+            ));
         }
     }
 
-    /// Serves one connection until the client closes it, it breaks, or it starts no request
-    /// for [`App::idle_timeout`] (an idle keep-alive connection, or a client sending its request
-    /// head too slowly).
-    async fn serve_connection(this: Shared<Self>, stream: tokio::net::TcpStream) {
+    /// Serves one connection until the client closes it, it breaks, or it is idle for
+    /// [`App::idle_timeout`] (an idle keep-alive connection, or a client sending its request
+    /// head too slowly): see [`Watcher`].
+    async fn serve_connection(
+        this: Shared<Self>,
+        watcher: Arc<Watcher>,
+        stream: tokio::net::TcpStream,
+    ) {
         let activity = Arc::new(Activity::default());
-        let service = {
+        let mut close = watcher.watch(activity.clone());
+        let service = hyper::service::service_fn(move |req| {
+            activity.start();
             let (server, activity) = (this.clone(), activity.clone());
-            hyper::service::service_fn(move |req| {
-                activity.started.fetch_add(1, Ordering::Relaxed);
-                let (server, activity) = (server.clone(), activity.clone());
-                async move {
-                    let res = Self::handle(server, req).await;
-                    Ok::<_, Infallible>(res.map(|body| Counted { body, activity }))
-                }
-            })
-        };
+            async move {
+                let res = Self::handle(server, req).await;
+                Ok::<_, Infallible>(res.map(|body| Counted { body, activity }))
+            }
+        });
         // Connection errors (client went away, malformed HTTP) end only this connection.
         let conn = hyper::server::conn::http1::Builder::new()
             .keep_alive(true)
             .serve_connection(TokioIo::new(stream), service);
         let mut conn = std::pin::pin!(conn);
-        // One timer per connection and period, rather than hyper's header timer, which is armed
-        // and disarmed on every request. A connection is closed after one to two periods
-        // without a new request, never while a request is served or its response written; the
-        // period stays above .NET's pooled-connection idle timeout (1-2 min), so that normally
-        // the host, not us, closes idle connections (a server-side close can race with a
-        // request the host is sending).
-        let mut started_before = 0;
-        let mut timer = std::pin::pin!(tokio::time::sleep(this.idle_timeout));
-        loop {
-            let period_over = std::future::poll_fn(|cx| {
-                if conn.as_mut().poll(cx).is_ready() {
-                    return std::task::Poll::Ready(false);
-                }
-                timer.as_mut().poll(cx).map(|()| true)
-            })
-            .await;
-            if !period_over {
-                return;
+        // Dropping the connection closes it. The period stays above .NET's pooled-connection
+        // idle timeout (1-2 min), so that normally the host, not us, closes idle connections
+        // (a server-side close can race with a request the host is sending).
+        std::future::poll_fn(|cx| {
+            if conn.as_mut().poll(cx).is_ready() {
+                return std::task::Poll::Ready(());
             }
-            let started = activity.started.load(Ordering::Relaxed);
-            if started == started_before && started == activity.finished.load(Ordering::Relaxed) {
-                // Nothing in flight: dropping the connection closes it.
-                return;
-            }
-            started_before = started;
-            timer
-                .as_mut()
-                .reset(tokio::time::Instant::now() + this.idle_timeout);
-        }
+            std::pin::Pin::new(&mut close).poll(cx)
+        })
+        .await;
     }
 
     /// Answers one request. Generic over the body so that the test kit can dispatch a request
