@@ -78,16 +78,28 @@ impl Body {
         }
     }
 
+    /// The bytes of an in-memory body, or the body itself if it is streamed.
+    pub(crate) fn into_full(self) -> Result<Bytes, Self> {
+        match self.kind {
+            Kind::Full(b) => Ok(b.unwrap_or_default()),
+            Kind::Stream(_) => Err(self),
+        }
+    }
+
     /// Reads the whole body, failing if it is longer than `limit` bytes.
     pub async fn collect(self, limit: usize) -> Result<Bytes, Error> {
         match self.kind {
             Kind::Full(b) => Ok(b.unwrap_or_default()),
+            // Boxed: keeps the future of every caller small for the common full body.
             Kind::Stream(stream) => {
-                let limited = http_body_util::Limited::new(stream, limit);
-                match limited.collect().await {
-                    Ok(collected) => Ok(collected.to_bytes()),
-                    Err(e) => Err(Error::from_boxed(e)),
-                }
+                Box::pin(async move {
+                    let limited = http_body_util::Limited::new(stream, limit);
+                    match limited.collect().await {
+                        Ok(collected) => Ok(collected.to_bytes()),
+                        Err(e) => Err(Error::from_boxed(e)),
+                    }
+                })
+                .await
             }
         }
     }

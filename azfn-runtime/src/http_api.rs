@@ -1033,6 +1033,14 @@ impl HttpResponse {
         self.body
     }
 
+    pub(crate) fn body_ref(&self) -> &Body {
+        &self.body
+    }
+
+    pub(crate) fn body_mut(&mut self) -> &mut Body {
+        &mut self.body
+    }
+
     fn default_content_type(&mut self, value: &'static str) {
         if !self.headers.contains_key(CONTENT_TYPE) {
             self.headers

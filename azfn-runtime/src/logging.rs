@@ -104,9 +104,13 @@ tokio::task_local! {
     static CURRENT: Arc<LogSink>;
 }
 
-/// Runs `future` with `sink` as the current invocation's sink.
-pub(crate) async fn scope<F: Future>(sink: Arc<LogSink>, future: F) -> F::Output {
-    CURRENT.scope(sink, future).await
+/// Runs `future` with `sink` as the current invocation's sink. Not an `async fn`: that would
+/// hold `future` twice (before and inside the scope), and futures here are large.
+pub(crate) fn scope<F: Future>(
+    sink: Arc<LogSink>,
+    future: F,
+) -> tokio::task::futures::TaskLocalFuture<Arc<LogSink>, F> {
+    CURRENT.scope(sink, future)
 }
 
 fn with_current<R>(f: impl FnOnce(&LogSink) -> R) -> Option<R> {

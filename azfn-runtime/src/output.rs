@@ -12,6 +12,7 @@ use tracing::Level;
 use azfn_model::{Binding, BindingKind, DataType, FunctionSpec, Value as SpecValue};
 
 use crate::Json;
+use crate::body::Body;
 use crate::decode::BASE64;
 use crate::error::Error;
 use crate::http_api::HttpResponse;
@@ -336,14 +337,52 @@ pub(crate) fn into_response(value: OutputValue) -> Result<HttpResponse, Error> {
     })
 }
 
-/// Renders a response as the `{"statusCode", "headers", "body"}` object of contract §5.4.
-pub(crate) async fn http_object(
-    response: HttpResponse,
-    limit: usize,
-    sink: &LogSink,
-) -> Result<Value, Error> {
+impl FunctionResult {
+    /// Reads the streamed bodies of its HTTP responses into memory (payload mode sends bodies
+    /// whole), so that encoding needs no waiting. Most results have none and pass unchanged.
+    pub(crate) async fn collect_streams(self, limit: usize) -> Result<Self, Error> {
+        async fn collect(value: &mut OutputValue, limit: usize) -> Result<(), Error> {
+            if let OutputValue::Http(response) = value {
+                let body = std::mem::take(response.body_mut());
+                let bytes = match body.into_full() {
+                    Ok(bytes) => bytes,
+                    Err(streamed) => streamed.collect(limit).await?,
+                };
+                *response.body_mut() = Body::from(bytes);
+            }
+            Ok(())
+        }
+        let mut result = self;
+        match &mut result {
+            Self::Nothing | Self::Single(None) => {}
+            Self::Single(Some(value)) => collect(value, limit).await?,
+            Self::Named(values) => {
+                for value in values.iter_mut().filter_map(|(_, v)| v.as_mut()) {
+                    collect(value, limit).await?;
+                }
+            }
+        }
+        Ok(result)
+    }
+
+    /// Whether an HTTP response in it has a streamed body.
+    pub(crate) fn has_streams(&self) -> bool {
+        let streamed = |v: &OutputValue| matches!(v, OutputValue::Http(r) if r.body_ref().as_bytes().is_none());
+        match self {
+            Self::Nothing | Self::Single(None) => false,
+            Self::Single(Some(value)) => streamed(value),
+            Self::Named(values) => values.iter().filter_map(|(_, v)| v.as_ref()).any(streamed),
+        }
+    }
+}
+
+/// Renders a response as the `{"statusCode", "headers", "body"}` object of contract §5.4. A
+/// streamed body must have been read already ([`FunctionResult::collect_streams`]).
+pub(crate) fn http_object(response: HttpResponse, sink: &LogSink) -> Result<Value, Error> {
     let (status, headers, body) = response.into_parts()?;
-    let bytes = body.collect(limit).await?;
+    let bytes = body.into_full().map_err(|_| {
+        Error::msg("a streamed response body was not read before encoding (an azfn bug)")
+    })?;
     let mut map = Map::new();
     for name in headers.keys() {
         let mut values = headers.get_all(name).iter();
@@ -380,17 +419,16 @@ pub(crate) async fn http_object(
 }
 
 /// Encodes one output value for its binding.
-pub(crate) async fn encode_output(
+pub(crate) fn encode_output(
     binding: &Binding,
     value: OutputValue,
-    limit: usize,
     sink: &LogSink,
 ) -> Result<Value, Error> {
     if matches!(binding.kind, BindingKind::Http) {
-        return http_object(into_response(value)?, limit, sink).await;
+        return http_object(into_response(value)?, sink);
     }
     match value {
-        OutputValue::Http(r) => http_object(r, limit, sink).await,
+        OutputValue::Http(r) => http_object(r, sink),
         OutputValue::Json(v) => Ok(v),
         OutputValue::Error(e) => Err(e),
         OutputValue::Bytes(b) if binding_is_binary(binding) => match String::from_utf8(b.into()) {

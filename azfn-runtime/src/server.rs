@@ -696,8 +696,9 @@ impl Server {
             .await;
             let frame = match polled {
                 std::task::Poll::Ready(frame) => Ok(frame),
+                // Boxed, as the timer is large and seldom needed.
                 std::task::Poll::Pending => {
-                    tokio::time::timeout(self.body_idle_timeout, next).await
+                    Box::pin(tokio::time::timeout(self.body_idle_timeout, next)).await
                 }
             };
             match frame {
@@ -770,59 +771,47 @@ impl Server {
         let inv = this.invocation(reg, &sink, Source::Payload(payload));
         let server = this.clone();
         let task_sink = sink.clone();
+        let limit = this.body_limit;
         let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
-            let outcome = (reg.handler)(inv).await;
-            server.render_payload(reg, outcome.0, &task_sink).await
+            let mut outcome = (reg.handler)(inv).await.0;
+            // Streamed response bodies are read here, so that encoding needs no waiting and
+            // this future stays small (it is moved whole per request).
+            if let OutcomeKind::Finished(Ok(result)) = &mut outcome
+                && result.has_streams()
+            {
+                let taken = std::mem::replace(result, output::FunctionResult::Nothing);
+                outcome = OutcomeKind::Finished(Box::pin(taken.collect_streams(limit)).await);
+            }
+            server.render_payload(reg, outcome, &task_sink)
         }));
         match task.await {
             Ok(res) => res,
             Err(payload) => {
                 let error = panic_error(payload);
-                this.payload_failure(reg, error, &sink).await
+                this.payload_failure(reg, error, &sink)
             }
         }
     }
 
-    async fn render_payload(
+    fn render_payload(
         &self,
         reg: &'static Registration,
         outcome: OutcomeKind,
         sink: &LogSink,
     ) -> Response<Body> {
         match outcome {
-            OutcomeKind::Rejected(r) => self.payload_rejection(reg, r, sink).await,
-            OutcomeKind::Finished(Err(e)) => self.payload_failure(reg, e, sink).await,
-            OutcomeKind::Finished(Ok(result)) => {
-                match self.encode_payload(reg.spec, result, sink).await {
-                    Ok(res) => res,
-                    Err(e) => self.payload_failure(reg, e, sink).await,
-                }
-            }
+            OutcomeKind::Rejected(r) => self.payload_rejection(reg, r, sink),
+            OutcomeKind::Finished(Err(e)) => self.payload_failure(reg, e, sink),
+            OutcomeKind::Finished(Ok(result)) => match encode_payload(reg.spec, result, sink) {
+                Ok(res) => res,
+                Err(e) => self.payload_failure(reg, e, sink),
+            },
         }
-    }
-
-    async fn encode_payload(
-        &self,
-        spec: &'static FunctionSpec,
-        result: output::FunctionResult,
-        sink: &LogSink,
-    ) -> Result<Response<Body>, Error> {
-        let mut outputs = Map::new();
-        let mut return_value = Value::Null;
-        for (binding, value) in output::pair_outputs(spec, result)? {
-            let encoded = encode_output(binding, value, self.body_limit, sink).await?;
-            if binding.name == "$return" {
-                return_value = encoded;
-            } else {
-                outputs.insert(binding.name.to_string(), encoded);
-            }
-        }
-        Ok(payload_ok(outputs, sink.take(), return_value))
     }
 
     /// A failed function: HTTP-triggered ones answer their caller (status 500 unless the error
     /// says otherwise) through a successful invocation; others fail the invocation (500).
-    async fn payload_failure(
+    fn payload_failure(
         &self,
         reg: &'static Registration,
         error: Error,
@@ -831,7 +820,7 @@ impl Server {
         log_failure(&error, sink);
         if let Some(res) = http_output(reg.spec) {
             let response = failure_response(&error, self.expose_errors);
-            return self.payload_http_answer(res, response, sink).await;
+            return self.payload_http_answer(res, response, sink);
         }
         error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -839,7 +828,7 @@ impl Server {
         )
     }
 
-    async fn payload_rejection(
+    fn payload_rejection(
         &self,
         reg: &'static Registration,
         rejection: Rejection,
@@ -850,7 +839,7 @@ impl Server {
         {
             sink.log(Level::WARN, &format!("request rejected: {rejection}"));
             let response = HttpResponse::error_json(rejection.status(), rejection.message());
-            return self.payload_http_answer(res, response, sink).await;
+            return self.payload_http_answer(res, response, sink);
         }
         sink.log(Level::ERROR, &format!("invocation rejected: {rejection}"));
         error_response(
@@ -860,13 +849,13 @@ impl Server {
     }
 
     /// A 200 payload answer whose only output is this HTTP response.
-    async fn payload_http_answer(
+    fn payload_http_answer(
         &self,
         binding: &'static Binding,
         response: HttpResponse,
         sink: &LogSink,
     ) -> Response<Body> {
-        let object = match http_object(response, self.body_limit, sink).await {
+        let object = match http_object(response, sink) {
             Ok(o) => o,
             Err(e) => {
                 serde_json::json!({ "statusCode": 500, "headers": {}, "body": e.to_string() })
@@ -942,6 +931,25 @@ fn log_failure(error: &Error, sink: &LogSink) {
 
 fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
     Error::msg(format!("the function panicked: {}", panic_message(payload)))
+}
+
+/// The 200 payload answer of a finished function: its outputs, logs and return value.
+fn encode_payload(
+    spec: &'static FunctionSpec,
+    result: output::FunctionResult,
+    sink: &LogSink,
+) -> Result<Response<Body>, Error> {
+    let mut outputs = Map::new();
+    let mut return_value = Value::Null;
+    for (binding, value) in output::pair_outputs(spec, result)? {
+        let encoded = encode_output(binding, value, sink)?;
+        if binding.name == "$return" {
+            return_value = encoded;
+        } else {
+            outputs.insert(binding.name.to_string(), encoded);
+        }
+    }
+    Ok(payload_ok(outputs, sink.take(), return_value))
 }
 
 fn payload_ok(

@@ -376,6 +376,32 @@ register! {
     outputs: ["res"];
 }
 
+/// An HTTP response with a streamed body: payload mode reads it whole (up to the body limit).
+async fn streamed(req: HttpRequest) -> HttpResponse {
+    let chunks: usize = req
+        .query("chunks")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    let (tx, body) = azfn_runtime::Body::channel();
+    tokio::spawn(async move {
+        for i in 0..chunks {
+            if tx.send(format!("part {i};")).await.is_err() {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+    });
+    HttpResponse::ok()
+        .header("content-type", "text/plain")
+        .body(body)
+}
+register! {
+    streamed(HttpRequest => "req") -> HttpResponse;
+    name: "streamed";
+    bindings: [http_in("req", None, &[]), http_out("res")];
+    outputs: ["res"];
+}
+
 async fn queue_panics(_msg: String) {
     panic!("queue boom");
 }
@@ -1184,6 +1210,31 @@ async fn unknown_function_and_wrong_method() {
         json["error"],
         "function `hello` is invoked with POST (the invocation payload), not GET"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn streamed_http_responses_are_sent_whole() {
+    let addr = start(App::new().body_limit(100)).await;
+    let request =
+        |url: &str| json!({ "Data": { "req": { "Method": "GET", "Url": url } }, "Metadata": {} });
+    let (status, body) = invoke(addr, "streamed", request("http://h/api/streamed?chunks=3")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["Outputs"]["res"],
+        json!({ "statusCode": 200, "headers": { "content-type": "text/plain" }, "body": "part 0;part 1;part 2;" })
+    );
+    // Longer than the body limit: the function fails, and its caller gets a 500.
+    let (status, body) = invoke(addr, "streamed", request("http://h/api/streamed?chunks=40")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["Outputs"]["res"]["statusCode"], 500, "{body}");
+    assert!(
+        body["Logs"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("ERROR: function failed:"),
+        "{body}"
+    );
+    assert_still_serving(addr).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
