@@ -3,10 +3,13 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
 use std::net::Ipv4Addr;
+use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use azfn_model::{Binding, BindingKind, FunctionSpec};
@@ -333,6 +336,49 @@ pub(crate) struct Server {
     echo: Echo,
 }
 
+/// The answer to one request: at once, or an invocation to run. The invocation's future is
+/// boxed: hyper moves the future of each request into place, and a box is cheaper to move.
+enum Handled {
+    Now(Option<Response<Body>>),
+    Invocation(Pin<Box<dyn Future<Output = Response<Body>> + Send>>),
+}
+
+impl Handled {
+    fn now(response: Response<Body>) -> Self {
+        Self::Now(Some(response))
+    }
+}
+
+impl Future for Handled {
+    type Output = Response<Body>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response<Body>> {
+        match self.get_mut() {
+            Self::Now(response) => Poll::Ready(response.take().unwrap_or_else(|| {
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "answered twice")
+            })),
+            Self::Invocation(invocation) => invocation.as_mut().poll(cx),
+        }
+    }
+}
+
+/// [`Handled`] as hyper's service answers it: with a body that counts its request finished.
+struct Respond {
+    handled: Handled,
+    activity: Option<Arc<Activity>>,
+}
+
+impl Future for Respond {
+    type Output = Result<Response<Counted>, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let response = std::task::ready!(Pin::new(&mut this.handled).poll(cx));
+        let activity = this.activity.take().unwrap_or_default();
+        Poll::Ready(Ok(response.map(|body| Counted { body, activity })))
+    }
+}
+
 /// A response body that counts its request finished when hyper drops it.
 struct Counted {
     body: Body,
@@ -467,7 +513,7 @@ impl Server {
     /// over a connection.
     pub(crate) async fn dispatch<B>(this: &Shared<Self>, req: Request<B>) -> Response<Body>
     where
-        B: http_body::Body<Data = Bytes>,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
         Self::handle(this.clone(), req).await
@@ -561,10 +607,9 @@ impl Server {
         let mut close = watcher.watch(activity.clone());
         let service = hyper::service::service_fn(move |req| {
             activity.start();
-            let (server, activity) = (this.clone(), activity.clone());
-            async move {
-                let res = Self::handle(server, req).await;
-                Ok::<_, Infallible>(res.map(|body| Counted { body, activity }))
+            Respond {
+                handled: Self::handle(this.clone(), req),
+                activity: Some(activity.clone()),
             }
         });
         // Connection errors (client went away, malformed HTTP) end only this connection.
@@ -584,18 +629,19 @@ impl Server {
         .await;
     }
 
-    /// Answers one request. Generic over the body so that the test kit can dispatch a request
-    /// without a socket; the server instantiates it with hyper's `Incoming` only.
-    async fn handle<B>(this: Shared<Self>, req: Request<B>) -> Response<Body>
+    /// Answers one request: at once, or with an invocation to run. Generic over the body so
+    /// that the test kit can dispatch a request without a socket; the server instantiates it
+    /// with hyper's `Incoming` only.
+    fn handle<B>(this: Shared<Self>, req: Request<B>) -> Handled
     where
-        B: http_body::Body<Data = Bytes>,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
         let path = req.uri().path();
         // Readiness probe and health ping (contract §2.3): answered at once, always. A
         // forwarded request for `/` carries an invocation id and goes on to routing.
         if path == "/" && !req.headers().contains_key(INVOCATION_ID) {
-            return Response::new(Body::empty());
+            return Handled::now(Response::new(Body::empty()));
         }
         let segment = path
             .strip_prefix('/')
@@ -614,17 +660,18 @@ impl Server {
                 );
                 res.headers_mut()
                     .insert(ALLOW, HeaderValue::from_static("POST"));
-                return res;
+                return Handled::now(res);
             }
-            // Boxed: the invocation's state machine is large, and hyper moves the request's
-            // future into place; a box is cheaper than copying kilobytes per request.
-            return Box::pin(Self::payload_invocation(this, reg, req)).await;
+            let (parts, body) = req.into_parts();
+            return Handled::Invocation(Box::pin(Self::payload_invocation(this, reg, parts, body)));
         }
         if let Some(router) = &this.router {
             match router.find(req.method(), path) {
                 Resolved::Function(reg, params) => {
-                    // Boxed, as below: keeps the future hyper moves per request small.
-                    return Box::pin(Self::forwarded_invocation(this, reg, params, req)).await;
+                    let (parts, body) = req.into_parts();
+                    return Handled::Invocation(Box::pin(Self::forwarded_invocation(
+                        this, reg, params, parts, body,
+                    )));
                 }
                 Resolved::MethodNotAllowed(allowed) => {
                     let mut res = error_response(
@@ -638,13 +685,13 @@ impl Server {
                     if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
                         res.headers_mut().insert(ALLOW, v);
                     }
-                    return res;
+                    return Handled::now(res);
                 }
                 Resolved::NotFound => {}
             }
         }
         if path == "/" {
-            return Response::new(Body::empty());
+            return Handled::now(Response::new(Body::empty()));
         }
         let message = match segment.filter(|_| req.method() == Method::POST) {
             Some(name) => format!(
@@ -653,7 +700,7 @@ impl Server {
             ),
             None => format!("no function serves {path}"),
         };
-        error_response(StatusCode::NOT_FOUND, &message)
+        Handled::now(error_response(StatusCode::NOT_FOUND, &message))
     }
 
     /// Reads a request body once, within the size limit and the idle timeout.
@@ -744,51 +791,56 @@ impl Server {
         })
     }
 
-    async fn payload_invocation<B>(
+    #[expect(clippy::manual_async_fn, reason = "an async fn holds its arguments twice")]
+    fn payload_invocation<B>(
         this: Shared<Self>,
         reg: &'static Registration,
-        req: Request<B>,
-    ) -> Response<Body>
+        parts: http::request::Parts,
+        body: B,
+    ) -> impl Future<Output = Response<Body>> + Send
     where
-        B: http_body::Body<Data = Bytes>,
+        B: http_body::Body<Data = Bytes> + Send,
         B::Error: Into<BoxError>,
     {
-        let (parts, body) = req.into_parts();
-        let bytes = match this.read_body(&parts.headers, body).await {
-            Ok(b) => b,
-            Err(res) => return res,
-        };
-        let payload = match Payload::parse(bytes) {
-            Ok(p) => p,
-            Err(message) => {
-                return error_response(
-                    StatusCode::BAD_REQUEST,
-                    &format!("invocation of `{}`: {message}", reg.spec.name),
-                );
-            }
-        };
-        let sink = this.sink(reg, &parts.headers, true);
-        let inv = this.invocation(reg, &sink, Source::Payload(payload));
-        let server = this.clone();
-        let task_sink = sink.clone();
-        let limit = this.body_limit;
-        let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
-            let mut outcome = (reg.handler)(inv).await.0;
-            // Streamed response bodies are read here, so that encoding needs no waiting and
-            // this future stays small (it is moved whole per request).
-            if let OutcomeKind::Finished(Ok(result)) = &mut outcome
-                && result.has_streams()
-            {
-                let taken = std::mem::replace(result, output::FunctionResult::Nothing);
-                outcome = OutcomeKind::Finished(Box::pin(taken.collect_streams(limit)).await);
-            }
-            server.render_payload(reg, outcome, &task_sink)
-        }));
-        match task.await {
-            Ok(res) => res,
-            Err(payload) => {
-                let error = panic_error(payload);
-                this.payload_failure(reg, error, &sink)
+        // An `async` block rather than an `async fn`, whose future would hold each argument
+        // twice (as passed, and moved into the body).
+        async move {
+            let bytes = match this.read_body(&parts.headers, body).await {
+                Ok(b) => b,
+                Err(res) => return res,
+            };
+            let payload = match Payload::parse(bytes) {
+                Ok(p) => p,
+                Err(message) => {
+                    return error_response(
+                        StatusCode::BAD_REQUEST,
+                        &format!("invocation of `{}`: {message}", reg.spec.name),
+                    );
+                }
+            };
+            let sink = this.sink(reg, &parts.headers, true);
+            let inv = this.invocation(reg, &sink, Source::Payload(payload));
+            let server = this.clone();
+            let task_sink = sink.clone();
+            let limit = this.body_limit;
+            let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
+                let mut outcome = (reg.handler)(inv).await.0;
+                // Streamed response bodies are read here, so that encoding needs no waiting and
+                // this future stays small (it is moved whole per request).
+                if let OutcomeKind::Finished(Ok(result)) = &mut outcome
+                    && result.has_streams()
+                {
+                    let taken = std::mem::replace(result, output::FunctionResult::Nothing);
+                    outcome = OutcomeKind::Finished(Box::pin(taken.collect_streams(limit)).await);
+                }
+                server.render_payload(reg, outcome, &task_sink)
+            }));
+            match task.await {
+                Ok(res) => res,
+                Err(payload) => {
+                    let error = panic_error(payload);
+                    this.payload_failure(reg, error, &sink)
+                }
             }
         }
     }
@@ -871,47 +923,52 @@ impl Server {
         payload_ok(outputs, sink.take(), return_value)
     }
 
-    async fn forwarded_invocation<B>(
+    #[expect(clippy::manual_async_fn, reason = "an async fn holds its arguments twice")]
+    fn forwarded_invocation<B>(
         this: Shared<Self>,
         reg: &'static Registration,
         params: Vec<(String, Option<String>)>,
-        req: Request<B>,
-    ) -> Response<Body>
+        parts: http::request::Parts,
+        body: B,
+    ) -> impl Future<Output = Response<Body>> + Send
     where
-        B: http_body::Body<Data = Bytes>,
+        B: http_body::Body<Data = Bytes> + Send,
         B::Error: Into<BoxError>,
     {
-        let (parts, body) = req.into_parts();
-        let bytes = match this.read_body(&parts.headers, body).await {
-            Ok(b) => b,
-            Err(res) => return res,
-        };
-        let sink = this.sink(reg, &parts.headers, false);
-        let inv = this.invocation(
-            reg,
-            &sink,
-            Source::Forwarded(Forwarded {
-                head: Arc::new(RequestHead::forwarded(
-                    parts.method,
-                    parts.uri,
-                    parts.headers,
-                    params,
-                )),
-                body: bytes,
-            }),
-        );
-        let expose = this.expose_errors;
-        let task_sink = sink.clone();
-        let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
-            let outcome = (reg.handler)(inv).await;
-            render_forwarded(reg, outcome.0, expose, &task_sink)
-        }));
-        match task.await {
-            Ok(res) => res,
-            Err(payload) => {
-                let error = panic_error(payload);
-                log_failure(&error, &sink);
-                to_hyper(failure_response(&error, this.expose_errors))
+        // An `async` block rather than an `async fn`, whose future would hold each argument
+        // twice (as passed, and moved into the body).
+        async move {
+            let bytes = match this.read_body(&parts.headers, body).await {
+                Ok(b) => b,
+                Err(res) => return res,
+            };
+            let sink = this.sink(reg, &parts.headers, false);
+            let inv = this.invocation(
+                reg,
+                &sink,
+                Source::Forwarded(Forwarded {
+                    head: Arc::new(RequestHead::forwarded(
+                        parts.method,
+                        parts.uri,
+                        parts.headers,
+                        params,
+                    )),
+                    body: bytes,
+                }),
+            );
+            let expose = this.expose_errors;
+            let task_sink = sink.clone();
+            let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
+                let outcome = (reg.handler)(inv).await;
+                render_forwarded(reg, outcome.0, expose, &task_sink)
+            }));
+            match task.await {
+                Ok(res) => res,
+                Err(payload) => {
+                    let error = panic_error(payload);
+                    log_failure(&error, &sink);
+                    to_hyper(failure_response(&error, this.expose_errors))
+                }
             }
         }
     }
