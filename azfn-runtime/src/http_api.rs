@@ -1042,7 +1042,8 @@ impl HttpResponse {
     }
 
     fn default_content_type(&mut self, value: &'static str) {
-        if !self.headers.contains_key(CONTENT_TYPE) {
+        // An empty map (the usual case) needs no lookup.
+        if self.headers.is_empty() || !self.headers.contains_key(CONTENT_TYPE) {
             self.headers
                 .insert(CONTENT_TYPE, HeaderValue::from_static(value));
         }

@@ -32,7 +32,8 @@ pub(crate) enum InvocationId {
 impl InvocationId {
     pub(crate) fn as_str(&self) -> &str {
         match self {
-            Self::Header(value) => value.to_str().unwrap_or_default(),
+            // Checked as visible ASCII when taken: the UTF-8 check is the cheaper one to repeat.
+            Self::Header(value) => std::str::from_utf8(value.as_bytes()).unwrap_or_default(),
             Self::Local(id) => id,
         }
     }

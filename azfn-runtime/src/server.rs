@@ -669,9 +669,9 @@ impl Server {
             match router.find(req.method(), path) {
                 Resolved::Function(reg, params) => {
                     let (parts, body) = req.into_parts();
-                    return Handled::Invocation(Box::pin(Self::forwarded_invocation(
+                    return Handled::Invocation(Self::forwarded_invocation(
                         this, reg, params, parts, body,
-                    )));
+                    ));
                 }
                 Resolved::MethodNotAllowed(allowed) => {
                     let mut res = error_response(
@@ -791,7 +791,10 @@ impl Server {
         })
     }
 
-    #[expect(clippy::manual_async_fn, reason = "an async fn holds its arguments twice")]
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn holds its arguments twice"
+    )]
     fn payload_invocation<B>(
         this: Shared<Self>,
         reg: &'static Registration,
@@ -923,51 +926,67 @@ impl Server {
         payload_ok(outputs, sink.take(), return_value)
     }
 
-    #[expect(clippy::manual_async_fn, reason = "an async fn holds its arguments twice")]
+    /// A forwarded request to `reg`: its invocation, once the body is read.
     fn forwarded_invocation<B>(
         this: Shared<Self>,
         reg: &'static Registration,
         params: Vec<(String, Option<String>)>,
         parts: http::request::Parts,
         body: B,
-    ) -> impl Future<Output = Response<Body>> + Send
+    ) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>>
     where
-        B: http_body::Body<Data = Bytes> + Send,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
-        // An `async` block rather than an `async fn`, whose future would hold each argument
-        // twice (as passed, and moved into the body).
-        async move {
+        if body.is_end_stream() {
+            // Most forwarded requests (GET) have no body: the invocation starts at once, and
+            // its future has no room for reading one.
+            return Box::pin(Self::run_forwarded(&this, reg, params, parts, Bytes::new()));
+        }
+        Box::pin(async move {
             let bytes = match this.read_body(&parts.headers, body).await {
                 Ok(b) => b,
                 Err(res) => return res,
             };
-            let sink = this.sink(reg, &parts.headers, false);
-            let inv = this.invocation(
-                reg,
-                &sink,
-                Source::Forwarded(Forwarded {
-                    head: Arc::new(RequestHead::forwarded(
-                        parts.method,
-                        parts.uri,
-                        parts.headers,
-                        params,
-                    )),
-                    body: bytes,
-                }),
-            );
-            let expose = this.expose_errors;
-            let task_sink = sink.clone();
-            let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
-                let outcome = (reg.handler)(inv).await;
-                render_forwarded(reg, outcome.0, expose, &task_sink)
-            }));
+            Self::run_forwarded(&this, reg, params, parts, bytes).await
+        })
+    }
+
+    /// Runs a forwarded invocation; the function answers the request itself.
+    fn run_forwarded(
+        &self,
+        reg: &'static Registration,
+        params: Vec<(String, Option<String>)>,
+        parts: http::request::Parts,
+        body: Bytes,
+    ) -> impl Future<Output = Response<Body>> + Send + use<> {
+        let sink = self.sink(reg, &parts.headers, false);
+        let inv = self.invocation(
+            reg,
+            &sink,
+            Source::Forwarded(Forwarded {
+                head: Arc::new(RequestHead::forwarded(
+                    parts.method,
+                    parts.uri,
+                    parts.headers,
+                    params,
+                )),
+                body,
+            }),
+        );
+        let expose = self.expose_errors;
+        let task_sink = sink.clone();
+        let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
+            let outcome = (reg.handler)(inv).await;
+            render_forwarded(reg, outcome.0, expose, &task_sink)
+        }));
+        async move {
             match task.await {
                 Ok(res) => res,
                 Err(payload) => {
                     let error = panic_error(payload);
                     log_failure(&error, &sink);
-                    to_hyper(failure_response(&error, this.expose_errors))
+                    to_hyper(failure_response(&error, expose))
                 }
             }
         }
