@@ -976,20 +976,41 @@ impl Server {
         );
         let expose = self.expose_errors;
         let task_sink = sink.clone();
-        let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
-            let outcome = (reg.handler)(inv).await;
-            render_forwarded(reg, outcome.0, expose, &task_sink)
-        }));
-        async move {
-            match task.await {
-                Ok(res) => res,
-                Err(payload) => {
-                    let error = panic_error(payload);
-                    log_failure(&error, &sink);
-                    to_hyper(failure_response(&error, expose))
-                }
-            }
+        ForwardedTask {
+            task: CatchUnwind::new(logging::scope(sink.clone(), async move {
+                let outcome = (reg.handler)(inv).await;
+                render_forwarded(reg, outcome.0, expose, &task_sink)
+            })),
+            sink,
+            expose,
         }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A forwarded invocation: its response, or a 500 if it panicked. (An `async` block
+    /// awaiting the task would hold it twice.)
+    struct ForwardedTask<F> {
+        #[pin]
+        task: CatchUnwind<F>,
+        sink: Arc<LogSink>,
+        expose: bool,
+    }
+}
+
+impl<F: Future<Output = Response<Body>>> Future for ForwardedTask<F> {
+    type Output = Response<Body>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response<Body>> {
+        let this = self.project();
+        Poll::Ready(match std::task::ready!(this.task.poll(cx)) {
+            Ok(res) => res,
+            Err(payload) => {
+                let error = panic_error(payload);
+                log_failure(&error, this.sink);
+                to_hyper(failure_response(&error, *this.expose))
+            }
+        })
     }
 }
 
