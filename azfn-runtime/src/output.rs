@@ -343,11 +343,7 @@ impl FunctionResult {
     pub(crate) async fn collect_streams(self, limit: usize) -> Result<Self, Error> {
         async fn collect(value: &mut OutputValue, limit: usize) -> Result<(), Error> {
             if let OutputValue::Http(response) = value {
-                let body = std::mem::take(response.body_mut());
-                let bytes = match body.into_full() {
-                    Ok(bytes) => bytes,
-                    Err(streamed) => streamed.collect(limit).await?,
-                };
+                let bytes = std::mem::take(response.body_mut()).collect(limit).await?;
                 *response.body_mut() = Body::from(bytes);
             }
             Ok(())

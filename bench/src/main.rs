@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -216,58 +216,6 @@ fn request(mode: Mode) -> Result<Request<Full<Bytes>>, String> {
         Mode::Forwarding => Bytes::new(),
     };
     builder.body(Full::new(body)).map_err(|e| e.to_string())
-}
-
-/// Keep-alive connections sending requests back to back; returns (ok, failed) counts.
-async fn load(
-    port: u16,
-    mode: Mode,
-    connections: usize,
-    seconds: u64,
-) -> Result<(u64, u64), String> {
-    let ok = Arc::new(AtomicU64::new(0));
-    let failed = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let (ok, failed, stop) = (ok.clone(), failed.clone(), stop.clone());
-        tasks.push(tokio::spawn(async move {
-            let Ok(stream) =
-                tokio::net::TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).await
-            else {
-                failed.fetch_add(1, Ordering::Relaxed);
-                return;
-            };
-            let _ = stream.set_nodelay(true);
-            let Ok((mut sender, conn)) = http1::handshake(TokioIo::new(stream)).await else {
-                failed.fetch_add(1, Ordering::Relaxed);
-                return;
-            };
-            tokio::spawn(conn);
-            while !stop.load(Ordering::Relaxed) {
-                let Ok(req) = request(mode) else { return };
-                match sender.send_request(req).await {
-                    Ok(resp) if resp.status().is_success() => {
-                        if resp.into_body().collect().await.is_ok() {
-                            ok.fetch_add(1, Ordering::Relaxed);
-                        } else {
-                            failed.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    _ => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        return;
-                    }
-                }
-            }
-        }));
-    }
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        let _ = t.await;
-    }
-    Ok((ok.load(Ordering::Relaxed), failed.load(Ordering::Relaxed)))
 }
 
 /// Which server's connections send requests; [`IDLE`]: none, [`STOP`]: all end.
@@ -565,7 +513,12 @@ fn load_only(mut rest: impl Iterator<Item = String>) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let (ok, failed) = rt.block_on(load(port, mode, connections, seconds))?;
+    let (ok, failed) = rt.block_on(async {
+        let rotation = Rotation::open(&[port], mode, connections).await?;
+        let ok = rotation.slice(0, Duration::from_secs(seconds)).await;
+        let failed = rotation.close().await.into_iter().sum::<u64>();
+        Ok::<_, String>((ok, failed))
+    })?;
     println!(
         "{:.0} req/s (ok {ok}, failed {failed})",
         ok as f64 / seconds as f64
