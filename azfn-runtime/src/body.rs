@@ -90,16 +90,12 @@ impl Body {
     pub async fn collect(self, limit: usize) -> Result<Bytes, Error> {
         match self.kind {
             Kind::Full(b) => Ok(b.unwrap_or_default()),
-            // Boxed: keeps the future of every caller small for the common full body.
             Kind::Stream(stream) => {
-                Box::pin(async move {
-                    let limited = http_body_util::Limited::new(stream, limit);
-                    match limited.collect().await {
-                        Ok(collected) => Ok(collected.to_bytes()),
-                        Err(e) => Err(Error::from_boxed(e)),
-                    }
-                })
-                .await
+                let limited = http_body_util::Limited::new(stream, limit);
+                match limited.collect().await {
+                    Ok(collected) => Ok(collected.to_bytes()),
+                    Err(e) => Err(Error::from_boxed(e)),
+                }
             }
         }
     }
