@@ -1,5 +1,5 @@
 //! Everything azfn-build generates validates against the SchemaStore schemas in
-//! `shared/schemas/` (draft-04 schemas checked with draft-7 semantics, see its README), and the
+//! `vendor/schemastore/` (draft-04 schemas checked with draft-7 semantics, see its README), and the
 //! validator set-up is sane: the valid samples pass and the invalid samples fail.
 
 #![allow(
@@ -18,7 +18,7 @@ use common::{TempDir, config, copy_fixture, snapshot};
 use serde_json::Value;
 
 fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/schemas")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vendor/schemastore")
 }
 
 fn read_json(path: &Path) -> Value {
@@ -26,7 +26,7 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A draft-7 validator for `shared/schemas/<name>.schema.json`.
+/// A draft-7 validator for `vendor/schemastore/<name>.schema.json`.
 fn validator(name: &str) -> jsonschema::Validator {
     let schema = read_json(&schemas_dir().join(format!("{name}.schema.json")));
     jsonschema::draft7::new(&schema).unwrap_or_else(|e| panic!("{name}.schema.json: {e}"))

@@ -1,4 +1,4 @@
-//! The shared samples: every invalid document that breaks a rule azfn enforces is rejected by
+//! The vendored samples (`vendor/schemastore/samples`): every invalid document that breaks a rule azfn enforces is rejected by
 //! the model with the expected message, and the valid ones pass.
 
 #![allow(
@@ -13,7 +13,7 @@ use azfn_model::doc::{check_host_json, check_local_settings, read_function_json}
 use serde_json::Value;
 
 fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/schemas/samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../vendor/schemastore/samples")
 }
 
 fn load(path: &Path) -> Value {
@@ -185,8 +185,8 @@ fn valid_host_and_local_settings_samples_pass() {
 
 #[test]
 fn custom_handler_templates_pass() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/catalog/custom-handler-templates");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../vendor/azure-functions-templates/custom-handler-templates");
     for entry in std::fs::read_dir(dir).expect("templates folder") {
         let path = entry.expect("entry").path().join("function.json");
         let name = "sample";
