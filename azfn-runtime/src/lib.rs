@@ -113,6 +113,8 @@
 //!
 //! [custom handlers]: https://learn.microsoft.com/azure/azure-functions/functions-custom-handlers
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod body;
 mod context;
 mod decode;
@@ -134,6 +136,7 @@ mod shared;
 mod triggers;
 
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 #[cfg(test)]
@@ -160,6 +163,7 @@ pub use ::http;
 // `timer_trigger`, `blob_trigger`, `generic_trigger`, `queue_output`, `blob_input`,
 // `blob_output`, `binding`, and the derive `Outputs`.
 #[cfg(feature = "macros")]
+#[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use azfn_macros::{
     Outputs, binding, blob_input, blob_output, blob_trigger, generic_trigger, http_trigger,
     queue_output, queue_trigger, timer_trigger,
