@@ -3,6 +3,7 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
+use std::time::SystemTime;
 
 use crate::error::Error;
 
@@ -54,6 +55,49 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         let _ = fs::remove_file(&tmp);
         Error::io(path, "write", e)
     })
+}
+
+/// Points the symbolic link `link` at `target` (relative to the link's folder) unless it already
+/// does, replacing it atomically; returns whether it changed. Unix only: elsewhere an
+/// `Unsupported` error, and the caller names the binary directly.
+pub(crate) fn point_link(link: &Path, target: &Path) -> io::Result<bool> {
+    if fs::read_link(link).is_ok_and(|current| current == target) {
+        return Ok(false);
+    }
+    let dir = link.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir)?;
+    let name = link
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.azfn-{}.tmp", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    symlink(target, &tmp)?;
+    fs::rename(&tmp, link).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })?;
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, _link: &Path) -> io::Result<()> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "symbolic links need Unix",
+    ))
+}
+
+/// Sets a file's modification time (best effort: a file system that refuses only costs one
+/// more build-script run).
+pub(crate) fn set_modified(path: &Path, time: SystemTime) {
+    if let Ok(file) = fs::File::options().write(true).open(path) {
+        let _ = file.set_modified(time);
+    }
 }
 
 /// Removes a file if it exists; returns whether it removed one.

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use azfn_model::FunctionSpec;
 use azfn_model::app::{self, HostSettings, ManifestApp};
@@ -11,7 +12,8 @@ use serde_json::{Value as Json, json};
 
 use crate::error::Error;
 use crate::fsutil::{
-    read_if_exists, remove_dir_if_empty, remove_file_if_exists, write_if_changed, write_if_missing,
+    point_link, read_if_exists, remove_dir_if_empty, remove_file_if_exists, set_modified,
+    write_if_changed, write_if_missing,
 };
 use crate::owned::{self, Owned};
 use crate::scan::{Scan, ScannedFunction, display_path};
@@ -23,8 +25,13 @@ pub(crate) struct Plan {
     pub(crate) out_dir: PathBuf,
     /// `defaultExecutablePath`, relative to the app folder, with `/`.
     pub(crate) executable_path: String,
-    /// The release binary, relative to the app folder, for `.funcignore`.
+    /// The release binary, relative to the app folder: recognises the `.funcignore` that
+    /// earlier versions wrote.
     pub(crate) release_executable_path: String,
+    /// The link `host.json` names and its target (see `paths::current_link`), when it is one.
+    pub(crate) current_link: Option<(PathBuf, PathBuf)>,
+    /// When cargo started this build-script run (see `build_started`).
+    pub(crate) build_started: std::time::SystemTime,
     pub(crate) forwarding: bool,
     pub(crate) extension_bundle: ExtensionBundle,
     /// Source paths in messages are shown relative to this folder.
@@ -150,23 +157,32 @@ pub(crate) fn write_app(plan: &Plan, scan: Scan) -> Result<Report, Error> {
     let host_changed = existing_host.as_ref() != Some(&host);
     if host_changed {
         crate::fsutil::write_atomic(&host_path, to_pretty_string(&host).as_bytes())?;
+        // The build watches host.json for the user's edits, not for its own writes.
+        set_modified(&host_path, plan.build_started - Duration::from_secs(1));
         report.written.push(PathBuf::from(HOST_JSON));
+    }
+    if let Some((link, target)) = &plan.current_link {
+        point_link(link, target).map_err(|e| Error::io(link, "point the link", e))?;
     }
     if existing_host.is_none() || old.files.contains(HOST_JSON) {
         files.insert(HOST_JSON.to_owned());
     }
     let local_settings = to_pretty_string(&app::local_settings_json());
-    let funcignore = app::funcignore(&plan.release_executable_path);
-    for (name, text) in [
-        (LOCAL_SETTINGS, local_settings.as_str()),
-        (FUNCIGNORE, funcignore.as_str()),
-    ] {
-        if write_if_missing(&app_dir.join(name), text.as_bytes())? {
-            report.written.push(PathBuf::from(name));
-            files.insert(name.to_owned());
-        } else if old.files.contains(name) && app_dir.join(name).exists() {
-            files.insert(name.to_owned());
-        }
+    if write_if_missing(&app_dir.join(LOCAL_SETTINGS), local_settings.as_bytes())? {
+        report.written.push(PathBuf::from(LOCAL_SETTINGS));
+        files.insert(LOCAL_SETTINGS.to_owned());
+    } else if old.files.contains(LOCAL_SETTINGS) && app_dir.join(LOCAL_SETTINGS).exists() {
+        files.insert(LOCAL_SETTINGS.to_owned());
+    }
+    // Deployment goes through `cargo azfn package`: the `.funcignore` earlier versions wrote
+    // made the development folder look deployable. Remove it while it is as they wrote it.
+    let funcignore = app_dir.join(FUNCIGNORE);
+    if old.files.contains(FUNCIGNORE)
+        && read_if_exists(&funcignore)?.as_deref()
+            == Some(legacy_funcignore(&plan.release_executable_path).as_bytes())
+        && remove_file_if_exists(&funcignore)?
+    {
+        report.removed.push(PathBuf::from(FUNCIGNORE));
     }
     let owned = Owned {
         functions: new_names.iter().map(|n| (*n).to_owned()).collect(),
@@ -185,6 +201,16 @@ pub(crate) fn write_app(plan: &Plan, scan: Scan) -> Result<Report, Error> {
         .collect();
     write_out_dir(plan, &host, &specs, Some(&mirror))?;
     Ok(report)
+}
+
+/// The `.funcignore` earlier versions wrote when it was missing.
+fn legacy_funcignore(executable_path: &str) -> String {
+    format!(
+        "# Written by azfn when missing; edit freely.\n\
+         # Deploy host.json, the function folders and the handler binary only.\n\
+         .git*\n.vscode\n.azfn-manifest.json\nlocal.settings.json\nsrc/\ntests/\nexamples/\nbenches/\n*.rs\nCargo.toml\nCargo.lock\n\
+         target/*\n!{executable_path}\n"
+    )
 }
 
 /// `file:line:column` of a function, relative to `base` when possible.

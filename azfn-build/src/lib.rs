@@ -33,7 +33,6 @@
 //! | `host.json` | always kept up to date; see below |
 //! | `<name>/function.json` | one per function: pretty JSON, stable key order, trailing newline |
 //! | `local.settings.json` | only if missing: `FUNCTIONS_WORKER_RUNTIME=custom`, `AzureWebJobsStorage=UseDevelopmentStorage=true` |
-//! | `.funcignore` | only if missing: keeps sources and `target/` out of deployments, except the release binary |
 //! | `.azfn-manifest.json` | the function folders and files azfn generated |
 //!
 //! and, under `$OUT_DIR/azfn/`, the build manifest `manifest.json` that
@@ -49,7 +48,7 @@
 //!   "version": "2.0",
 //!   "customHandler": {
 //!     "description": {
-//!       "defaultExecutablePath": "target/debug/my-app"
+//!       "defaultExecutablePath": "target/azfn/my-app"
 //!     }
 //!   },
 //!   "extensionBundle": {
@@ -59,9 +58,14 @@
 //! }
 //! ```
 //!
-//! `defaultExecutablePath` is the binary this very build produces, relative to the app folder
-//! (derived from `OUT_DIR`, `.exe` on Windows targets, `/` separators), so after `cargo build`
-//! the app runs the debug binary and after `cargo build --release` the release one.
+//! `defaultExecutablePath` names the binary cargo builds, relative to the app folder (`/`
+//! separators, `.exe` on Windows targets), through a symbolic link beside cargo's profile folders:
+//! `<target>/azfn/<name>` (or `<target>/<triple>/azfn/<name>`) points at `../debug/<name>` after
+//! `cargo build` and at `../release/<name>` after `cargo build --release`. So `host.json` is the
+//! same for every profile, `func start` and `cargo azfn start` run the binary the last build
+//! script run produced, and switching profiles changes no file the build watches. Where symbolic
+//! links are not available (the build running on Windows), `defaultExecutablePath` names the
+//! profile's binary itself (`target/debug/<name>`).
 //! `customHandler.enableForwardingHttpRequest` is written when
 //! [`forward_http_requests(true)`](Config::forward_http_requests) is set, and `extensionBundle`
 //! when some binding is not built into the host (see [`ExtensionBundle`]).
@@ -97,20 +101,20 @@
 //! # Rebuilds
 //!
 //! `generate` prints `cargo:rerun-if-changed` for the source directory, every scanned file and
-//! `host.json`, and `cargo:rerun-if-env-changed=AZFN_APP_DIR`. A build that rewrote `host.json`
-//! (the first build, or the first after switching between debug and release, which point it at
-//! different binaries) makes cargo rerun the build script, and so recompile the crate, once more
-//! on the next build, because the file is newer than the previous run; that run writes nothing,
-//! so it settles.
+//! `host.json`, and `cargo:rerun-if-env-changed=AZFN_APP_DIR`. Cargo reruns a build script when
+//! a watched file is newer than the script's last start, so a `host.json` the script writes
+//! itself gets the time that run started: your edits to `host.json` rerun the build, its own
+//! writes do not. A plain `cargo build` right after another recompiles nothing, also with a
+//! release build in between (which only repoints the link). A build with no source change
+//! since the other profile's leaves the link where it is: it names a binary of the same
+//! sources.
 //!
 //! # Deploying
 //!
-//! The generated `.funcignore` uses the gitignore syntax that Azure Functions Core Tools reads
-//! (`func azure functionapp publish`). Core Tools tests every file path against the patterns, so
-//! `target/*` excludes the build output and `!target/release/<exe>` puts the release binary
-//! back. (Strict gitignore tools do not re-include files below an excluded folder; adjust the
-//! file if another tool packages the app.) The file is written once and then left to you. Build
-//! with `--release` before publishing, so that `host.json` points at the release binary.
+//! The development folder is not a deployment: `host.json` names a binary under `target/`.
+//! `cargo azfn package` builds in release and writes a zip the Functions host runs as is (see
+//! the `azfn-cli` crate). No `.funcignore` is written; one that an earlier version wrote is
+//! removed while it is still as written.
 
 mod cfg;
 mod error;
@@ -223,7 +227,7 @@ impl Config {
     }
 
     /// Writes this `defaultExecutablePath` verbatim instead of the binary cargo builds (relative
-    /// to the app folder; `/` separators). Also used in a new `.funcignore`.
+    /// to the app folder; `/` separators).
     pub fn executable_path(mut self, path: impl Into<String>) -> Self {
         self.executable_path = Some(path.into());
         self
@@ -277,8 +281,10 @@ impl Config {
             Some(dir) => paths::absolutize(dir, &base),
             None => env_path("OUT_DIR").ok_or_else(|| Error::env("OUT_DIR"))?,
         };
-        let (executable_path, release_executable_path) = match &self.executable_path {
-            Some(path) => (path.clone(), path.clone()),
+        let (executable_path, release_executable_path, current_link) = match &self
+            .executable_path
+        {
+            Some(path) => (path.clone(), path.clone(), None),
             None => {
                 let name = match &self.executable_name {
                     Some(name) => name.clone(),
@@ -296,17 +302,22 @@ impl Config {
                     (Some(dir), Some(file)) => dir.join("release").join(file),
                     _ => exe.clone(),
                 };
+                let link = paths::current_link(&exe).filter(|_| cfg!(unix));
+                let named = link.as_ref().map_or(&exe, |(link, _)| link);
                 (
-                    paths::relative_slash_path(&exe, &app_dir),
+                    paths::relative_slash_path(named, &app_dir),
                     paths::relative_slash_path(&release, &app_dir),
+                    link,
                 )
             }
         };
         let plan = Plan {
             app_dir,
+            build_started: build_started(&out_dir),
             out_dir,
             executable_path,
             release_executable_path,
+            current_link,
             forwarding: self.forward_http_requests,
             extension_bundle: self.extension_bundle,
             display_base: PathBuf::new(),
@@ -388,6 +399,19 @@ fn resolve_app_dir(
         (None, None, Some(dir)) => Ok(paths::normalize(dir)),
         (None, None, None) => Err(Error::env("CARGO_MANIFEST_DIR")),
     }
+}
+
+/// When cargo started this build-script run: the time of the `invoked.timestamp` file cargo
+/// writes beside `OUT_DIR` just before, else now. Files the script writes get this time, so
+/// that cargo, which reruns the script when a watched file is newer than its last start, does
+/// not rerun it for the script's own writes.
+fn build_started(out_dir: &Path) -> std::time::SystemTime {
+    out_dir
+        .parent()
+        .map(|dir| dir.join("invoked.timestamp"))
+        .and_then(|stamp| std::fs::metadata(stamp).ok())
+        .and_then(|meta| meta.modified().ok())
+        .unwrap_or_else(std::time::SystemTime::now)
 }
 
 fn env_path(var: &str) -> Option<PathBuf> {

@@ -42,6 +42,21 @@ pub fn executable_in(out_dir: &Path, name: &str, target_os: &str) -> Result<Path
     }
 }
 
+/// Where `host.json` points for the binary `exe` (`<target>/[<triple>/]<profile>/<name>`): the
+/// symbolic link `<target>/[<triple>/]azfn/<name>`, whose target is `../<profile>/<name>`. The
+/// build script of each profile points the link at its own binary, so `host.json` names the same
+/// path after debug and release builds, and a profile switch changes no file the build watches.
+/// `None` when `exe` has no profile folder above it.
+pub(crate) fn current_link(exe: &Path) -> Option<(PathBuf, PathBuf)> {
+    let file = exe.file_name()?;
+    let profile_dir = exe.parent()?;
+    let profile = profile_dir.file_name()?;
+    let base = profile_dir.parent()?;
+    let link = base.join("azfn").join(file);
+    let target = Path::new("..").join(profile).join(file);
+    Some((link, target))
+}
+
 /// `path` relative to `base`, with `/` separators (`..` where needed); both must be absolute
 /// for a relative result. Falls back to `path` itself (with `/`) when they share no root, e.g.
 /// on two Windows drives.
@@ -102,6 +117,18 @@ fn slash(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn current_link_sits_beside_the_profile_folders() {
+        let (link, target) = current_link(Path::new("/w/target/release/app")).unwrap();
+        assert_eq!(link, Path::new("/w/target/azfn/app"));
+        assert_eq!(target, Path::new("../release/app"));
+        let (link, target) =
+            current_link(Path::new("/w/target/x86_64-unknown-linux-musl/debug/app")).unwrap();
+        assert_eq!(link, Path::new("/w/target/x86_64-unknown-linux-musl/azfn/app"));
+        assert_eq!(target, Path::new("../debug/app"));
+        assert!(current_link(Path::new("app")).is_none());
+    }
 
     #[test]
     fn relative_paths() {

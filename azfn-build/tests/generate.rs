@@ -54,7 +54,12 @@ fn generates_the_golden_app() {
     copy_fixture(&dir);
     let report = config(&dir).generate().unwrap();
 
-    assert_eq!(report.executable_path, "target/debug/app");
+    assert_eq!(report.executable_path, "target/azfn/app");
+    #[cfg(unix)]
+    assert_eq!(
+        fs::read_link(dir.join("target/azfn/app")).unwrap(),
+        Path::new("../debug/app")
+    );
     let found: Vec<(String, String, usize)> = report
         .functions
         .iter()
@@ -262,7 +267,7 @@ fn keeps_user_keys_in_host_json() {
       "arguments": [
         "--verbose"
       ],
-      "defaultExecutablePath": "target/debug/app",
+      "defaultExecutablePath": "target/azfn/app",
       "workingDirectory": "."
     },
     "http": {
@@ -401,7 +406,7 @@ fn route_conflicts_are_an_error_naming_both_functions() {
 }
 
 #[test]
-fn local_settings_and_funcignore_are_never_overwritten() {
+fn local_settings_is_never_overwritten_and_no_funcignore_is_written() {
     let dir = TempDir::new("once");
     dir.write("src/main.rs", &main_rs(&http_fn("hello")));
     dir.write(
@@ -415,20 +420,107 @@ fn local_settings_and_funcignore_are_never_overwritten() {
             .written
             .contains(&PathBuf::from("local.settings.json"))
     );
-    assert!(!report.written.contains(&PathBuf::from(".funcignore")));
     assert_eq!(
         dir.read("local.settings.json"),
         "{\"IsEncrypted\": false, \"Values\": {\"MY\": \"x\"}}\n"
     );
+    // A `.funcignore` of the user's is theirs; none is created (deployment goes through
+    // `cargo azfn package`).
     assert_eq!(dir.read(".funcignore"), "mine\n");
-
-    // Created when missing, then left alone even if azfn would write something else.
     fs::remove_file(dir.join(".funcignore")).unwrap();
     config(&dir).generate().unwrap();
-    assert!(dir.read(".funcignore").contains("!target/release/app\n"));
-    dir.write(".funcignore", "edited\n");
-    config(&dir).executable_name("renamed").generate().unwrap();
-    assert_eq!(dir.read(".funcignore"), "edited\n");
+    assert!(!dir.join(".funcignore").exists());
+}
+
+/// The `.funcignore` that earlier versions wrote, listed as azfn's in `.azfn-manifest.json`.
+fn legacy_funcignore() -> &'static str {
+    "# Written by azfn when missing; edit freely.\n\
+     # Deploy host.json, the function folders and the handler binary only.\n\
+     .git*\n.vscode\n.azfn-manifest.json\nlocal.settings.json\nsrc/\ntests/\nexamples/\nbenches/\n*.rs\nCargo.toml\nCargo.lock\n\
+     target/*\n!target/release/app\n"
+}
+
+fn claim_funcignore(dir: &TempDir) {
+    let manifest = dir.read(".azfn-manifest.json");
+    let mut owned: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    owned["files"]
+        .as_array_mut()
+        .unwrap()
+        .push(".funcignore".into());
+    dir.write(".azfn-manifest.json", &owned.to_string());
+}
+
+#[test]
+fn the_funcignore_of_earlier_versions_is_removed_unless_edited() {
+    let dir = TempDir::new("legacy-funcignore");
+    dir.write("src/main.rs", &main_rs(&http_fn("hello")));
+    config(&dir).generate().unwrap();
+
+    // As written: removed, and the report says so.
+    dir.write(".funcignore", legacy_funcignore());
+    claim_funcignore(&dir);
+    let report = config(&dir).generate().unwrap();
+    assert!(!dir.join(".funcignore").exists());
+    assert!(report.removed.contains(&PathBuf::from(".funcignore")));
+
+    // Edited by the user: kept.
+    let edited = format!("{}extra/\n", legacy_funcignore());
+    dir.write(".funcignore", &edited);
+    claim_funcignore(&dir);
+    config(&dir).generate().unwrap();
+    assert_eq!(dir.read(".funcignore"), edited);
+}
+
+#[cfg(unix)]
+#[test]
+fn host_json_is_the_same_for_every_profile() {
+    let dir = TempDir::new("profiles");
+    dir.write("src/main.rs", &main_rs(&http_fn("hello")));
+    let release_out = dir.join("target/release/build/app-0123456789abcdef/out");
+    config(&dir).generate().unwrap();
+    let host = dir.read("host.json");
+    let before = mtimes(dir.path());
+
+    // A release build points the link at its binary and writes nothing in the app folder.
+    let report = config(&dir).out_dir(&release_out).generate().unwrap();
+    assert!(report.written.is_empty(), "{:?}", report.written);
+    assert_eq!(report.executable_path, "target/azfn/app");
+    assert_eq!(dir.read("host.json"), host);
+    assert_eq!(mtimes(dir.path()), before);
+    assert_eq!(
+        fs::read_link(dir.join("target/azfn/app")).unwrap(),
+        Path::new("../release/app")
+    );
+
+    // And back.
+    config(&dir).generate().unwrap();
+    assert_eq!(
+        fs::read_link(dir.join("target/azfn/app")).unwrap(),
+        Path::new("../debug/app")
+    );
+    assert_eq!(mtimes(dir.path()), before);
+}
+
+#[test]
+fn host_json_written_by_the_build_does_not_trigger_the_next_one() {
+    // Cargo reruns a build script when a watched file is newer than the script's last start,
+    // which it records as the time of `invoked.timestamp` beside OUT_DIR.
+    let dir = TempDir::new("backdated");
+    dir.write("src/main.rs", &main_rs(&http_fn("hello")));
+    let stamp = dir.write(
+        "target/debug/build/app-0123456789abcdef/invoked.timestamp",
+        "This file has an mtime of when this was started.",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let report = config(&dir).generate().unwrap();
+    assert!(report.written.contains(&PathBuf::from("host.json")));
+    let modified = |path: &Path| fs::metadata(path).unwrap().modified().unwrap();
+    assert!(
+        modified(&dir.join("host.json")) < modified(&stamp),
+        "host.json must not look newer than the build-script run that wrote it"
+    );
+    // A function.json is not watched: its time is the real one.
+    assert!(modified(&dir.join("hello/function.json")) > modified(&stamp));
 }
 
 #[test]
@@ -517,10 +609,10 @@ fn app_folder_outside_the_target_dir() {
         .target_os("windows")
         .generate()
         .unwrap();
-    assert_eq!(report.executable_path, "../target/debug/app.exe");
+    assert_eq!(report.executable_path, "../target/azfn/app.exe");
     let host = fs::read_to_string(dir.join("functionapp/host.json")).unwrap();
     assert!(
-        host.contains("\"defaultExecutablePath\": \"../target/debug/app.exe\""),
+        host.contains("\"defaultExecutablePath\": \"../target/azfn/app.exe\""),
         "{host}"
     );
     assert!(dir.join("functionapp/hello/function.json").is_file());

@@ -1,4 +1,4 @@
-//! App-level documents: `host.json`, `local.settings.json`, `.funcignore` and the build manifest.
+//! App-level documents: `host.json`, `local.settings.json` and the build manifest.
 //!
 //! `host.json` belongs to the user as much as to azfn: [`host_json`] keeps every key the user
 //! wrote and updates only the keys azfn owns ([`OWNED_HOST_KEYS`]).
@@ -130,17 +130,6 @@ pub fn local_settings_json() -> Json {
             "AzureWebJobsStorage": "UseDevelopmentStorage=true"
         }
     })
-}
-
-/// The `.funcignore` azfn writes when the file is missing: everything but the app folder's
-/// metadata and the built executable (gitignore syntax, as Core Tools reads it).
-pub fn funcignore(executable_path: &str) -> String {
-    format!(
-        "# Written by azfn when missing; edit freely.\n\
-         # Deploy host.json, the function folders and the handler binary only.\n\
-         .git*\n.vscode\n.azfn-manifest.json\nlocal.settings.json\nsrc/\ntests/\nexamples/\nbenches/\n*.rs\nCargo.toml\nCargo.lock\n\
-         target/*\n!{executable_path}\n"
-    )
 }
 
 /// App-level facts the runtime needs from the build (forwarding mode, route prefix).
