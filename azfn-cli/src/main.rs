@@ -6,6 +6,7 @@ mod console;
 mod dispatch;
 mod error;
 mod invoke;
+mod new;
 mod server;
 mod start;
 mod supervisor;
@@ -58,6 +59,23 @@ enum Command {
         #[arg(long)]
         path: Option<String>,
     },
+    /// Create a new app crate in a new folder, ready to build, test and run.
+    New {
+        /// The folder to create (it may exist if empty); its last component is the crate name.
+        path: PathBuf,
+        /// The crate name (default: the folder name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The app's function: http (default), queue, timer or blob.
+        #[arg(long, default_value = "http")]
+        template: String,
+        /// Depend on the azfn crates of this local checkout of the azfn repository.
+        #[arg(long, value_name = "DIR")]
+        azfn_path: Option<PathBuf>,
+        /// Depend on the azfn crates of this git repository.
+        #[arg(long, value_name = "URL")]
+        azfn_git: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -92,6 +110,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::New {
+        path,
+        name,
+        template,
+        azfn_path,
+        azfn_git,
+    } = cli.command
+    {
+        let options = new::NewOptions {
+            path,
+            name,
+            template,
+            azfn_path,
+            azfn_git,
+        };
+        return finish(new::run(&options));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -132,9 +167,16 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            // Handled above, without a runtime.
+            Command::New { .. } => Ok(()),
         }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    finish(result)
+}
+
+/// The exit code of a command, printing its error.
+fn finish(result: Result<(), CliError>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
