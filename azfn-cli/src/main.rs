@@ -1,5 +1,5 @@
 //! `cargo azfn`: run an Azure Functions custom-handler app locally, like `func start`, with the
-//! host's wire behaviour taken from `azfn-host`.
+//! host's wire behaviour taken from `azfn-host`; and create new azfn apps (`cargo azfn new`).
 
 mod client;
 mod console;
@@ -66,10 +66,11 @@ enum Command {
         /// The crate name (default: the folder name).
         #[arg(long)]
         name: Option<String>,
-        /// The app's function: http (default), queue, timer or blob.
+        /// The app's function: http (GET/POST hello), queue, timer or blob.
         #[arg(long, default_value = "http")]
         template: String,
-        /// Depend on the azfn crates of this local checkout of the azfn repository.
+        /// Depend on the azfn crates of this local checkout of the azfn repository (default: the
+        /// checkout this cargo-azfn was built from, else the crates.io version of cargo-azfn).
         #[arg(long, value_name = "DIR")]
         azfn_path: Option<PathBuf>,
         /// Depend on the azfn crates of this git repository.
