@@ -177,28 +177,30 @@ pub(crate) fn plan(options: &NewOptions) -> Result<Plan, CliError> {
     })
 }
 
-/// The folder must not exist, or be an empty folder.
+/// The folder must not exist, or be an empty folder (or a link to one).
 fn check_folder(dir: &Path) -> Result<(), CliError> {
     match std::fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(CliError(format!("cannot read `{}`: {e}", dir.display()))),
-        Ok(meta) if !meta.is_dir() => Err(CliError(format!(
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(CliError(format!("cannot read `{}`: {e}", dir.display()))),
+        Ok(_) => {}
+    }
+    let meta = std::fs::metadata(dir)
+        .map_err(|e| CliError(format!("cannot read `{}`: {e}", dir.display())))?;
+    if !meta.is_dir() {
+        return Err(CliError(format!(
             "`{}` exists and is not a folder; choose a new folder",
             dir.display()
-        ))),
-        Ok(_) => {
-            let mut entries = std::fs::read_dir(dir)
-                .map_err(|e| CliError(format!("cannot read `{}`: {e}", dir.display())))?;
-            if entries.next().is_some() {
-                Err(CliError(format!(
-                    "`{}` already exists and is not empty; choose a new folder (an empty one is fine)",
-                    dir.display()
-                )))
-            } else {
-                Ok(())
-            }
-        }
+        )));
     }
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError(format!("cannot read `{}`: {e}", dir.display())))?;
+    if entries.next().is_some() {
+        return Err(CliError(format!(
+            "`{}` already exists and is not empty; choose a new folder (an empty one is fine)",
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// The nearest ancestor of `dir` (absolute) whose `Cargo.toml` declares a `[workspace]`.
@@ -320,7 +322,7 @@ fn write(plan: &Plan) -> Result<(), CliError> {
     let created = plan
         .dir
         .ancestors()
-        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
         .last()
         .map(Path::to_path_buf);
     let result = plan.files.iter().try_for_each(|(rel, text)| {
@@ -377,7 +379,7 @@ fn summary(plan: &Plan) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Next:");
-    let _ = writeln!(out, "  cd {}", plan.dir.display());
+    let _ = writeln!(out, "  cd {}", shell_word(&plan.dir.display().to_string()));
     let _ = writeln!(out, "  cargo build");
     let _ = writeln!(out, "  cargo test");
     let _ = writeln!(out, "  cargo azfn start");
@@ -389,9 +391,31 @@ fn summary(plan: &Plan) -> String {
     out
 }
 
+/// `word` as one POSIX shell word: as is when plain, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@+,=%".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Template, local_settings};
+    use super::{Template, local_settings, shell_word};
+
+    #[test]
+    fn paths_are_quoted_for_the_shell_when_needed() {
+        assert_eq!(shell_word("my-app"), "my-app");
+        assert_eq!(shell_word("/tmp/apps/my_app"), "/tmp/apps/my_app");
+        assert_eq!(shell_word("My Apps/app"), "'My Apps/app'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("$HOME/app"), "'$HOME/app'");
+    }
 
     #[test]
     fn unknown_templates_list_the_known_ones() {

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::apps::{TempDir, cargo_ok, copy_lockfile, files_under, workspace_root};
+use common::apps::{TempDir, cargo_ok, copy_lockfile, files_under, new_app, workspace_root};
 use common::{BIN, cargo_azfn_ok};
 
 /// The files `new` writes.
@@ -299,9 +299,35 @@ fn writes_the_app_and_prints_the_next_commands() {
 fn the_name_option_names_the_crate() {
     let tmp = TempDir::new("named");
     let app = tmp.path().join("Folder With Spaces");
-    cargo_azfn_ok(&["new", arg(&app), "--name", "spaced_app"]);
+    let stdout = cargo_azfn_ok(&["new", arg(&app), "--name", "spaced_app"]);
     let toml = std::fs::read_to_string(app.join("Cargo.toml")).unwrap();
     assert!(toml.contains("\nname = \"spaced_app\"\n"), "{toml}");
+    assert!(
+        stdout.contains(&format!("  cd '{}'\n", app.display())),
+        "{stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_an_empty_folder_is_fine() {
+    let tmp = TempDir::new("link");
+    let target = tmp.path().join("target-folder");
+    std::fs::create_dir(&target).unwrap();
+    let link = tmp.path().join("linked-app");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    cargo_azfn_ok(&["new", arg(&link)]);
+    assert_eq!(files_under(&target), FILES);
+    // A dangling link is not a folder to write into.
+    let dangling = tmp.path().join("dangling-app");
+    std::os::unix::fs::symlink(tmp.path().join("gone"), &dangling).unwrap();
+    let (ok, _, stderr) = new(&[arg(&dangling)]);
+    assert!(!ok);
+    assert!(stderr.starts_with("error: cannot read `"), "{stderr}");
+    assert!(
+        std::fs::symlink_metadata(&dangling).is_ok(),
+        "the link is kept"
+    );
 }
 
 #[test]
@@ -338,22 +364,13 @@ fn every_template_builds_and_passes_its_tests_out_of_tree() {
         ("timer", &["tick"]),
         ("blob", &["on_blob", "upload"]),
     ] {
-        let app = tmp.path().join(format!("{template}-app"));
-        cargo_azfn_ok(&[
-            "new",
-            arg(&app),
-            "--template",
-            template,
-            "--azfn-path",
-            arg(&root),
-        ]);
+        let app = new_app(tmp.path(), &format!("{template}-app"), template);
         let toml = std::fs::read_to_string(app.join("Cargo.toml")).unwrap();
         let runtime = format!("{{ path = \"{}\" }}", root.join("azfn-runtime").display());
         assert!(
             toml.contains(&format!("\nazfn-runtime = {runtime}\n")),
             "{toml}"
         );
-        copy_lockfile(&app);
 
         let (_, build) = cargo_ok(&app, &["build"]);
         assert!(app.join("host.json").is_file(), "{template}: no host.json");

@@ -16,9 +16,18 @@ pub(crate) enum AzfnSource {
     Version(String),
 }
 
+/// The manifest of an azfn crate the app depends on that `dir` lacks, if any: `None` when
+/// `dir` is the root of a checkout of the azfn repository.
+fn missing_manifest(dir: &Path) -> Option<PathBuf> {
+    ["azfn-runtime", "azfn-build"]
+        .into_iter()
+        .map(|krate| dir.join(krate).join("Cargo.toml"))
+        .find(|manifest| !manifest.is_file())
+}
+
 /// Whether `dir` is the root of a checkout of the azfn repository.
 fn is_checkout(dir: &Path) -> bool {
-    dir.join("azfn-runtime/Cargo.toml").is_file() && dir.join("azfn-build/Cargo.toml").is_file()
+    missing_manifest(dir).is_none()
 }
 
 /// The checkout this `cargo azfn` was built from, when it still exists: the parent of
@@ -50,14 +59,13 @@ pub(crate) fn decide(
                     dir.display()
                 ))
             })?;
-            if is_checkout(&dir) {
-                Ok(AzfnSource::Path(dir))
-            } else {
-                Err(CliError(format!(
+            match missing_manifest(&dir) {
+                None => Ok(AzfnSource::Path(dir)),
+                Some(manifest) => Err(CliError(format!(
                     "--azfn-path `{}` is not a checkout of azfn: `{}` does not exist; pass the root of the repository (the folder holding azfn-runtime/ and azfn-build/)",
                     dir.display(),
-                    dir.join("azfn-runtime").join("Cargo.toml").display()
-                )))
+                    manifest.display()
+                ))),
             }
         }
         (None, Some(url)) if url.trim().is_empty() => Err(CliError::new(
@@ -180,6 +188,26 @@ mod tests {
                 empty.0.display(),
                 empty.0.join("azfn-runtime").join("Cargo.toml").display()
             )
+        );
+    }
+
+    #[test]
+    fn a_checkout_needs_both_crates() {
+        let checkout = TempDir::checkout("half");
+        std::fs::remove_file(checkout.0.join("azfn-build/Cargo.toml")).unwrap();
+        let error = decide(Some(&checkout.0), None, None, "0.1.0").unwrap_err();
+        let manifest = checkout.0.join("azfn-build").join("Cargo.toml");
+        assert!(
+            error
+                .0
+                .contains(&format!("`{}` does not exist", manifest.display())),
+            "{}",
+            error.0
+        );
+        // Nor is it the default.
+        assert_eq!(
+            decide(None, None, Some(&checkout.0), "0.1.0").unwrap(),
+            AzfnSource::Version("0.1.0".to_owned())
         );
     }
 

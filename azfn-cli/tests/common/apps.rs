@@ -5,10 +5,8 @@
 //! A typical test:
 //!
 //! ```ignore
-//! let dir = TempDir::new("my-app");
-//! let app = dir.path().join("my-app");
-//! cargo_azfn_ok(&["new", app_str, "--azfn-path", workspace_root_str]);
-//! copy_lockfile(&app);
+//! let tmp = TempDir::new("my-test");
+//! let app = new_app(tmp.path(), "my-app", "http"); // `cargo azfn new` + the lockfile
 //! cargo_ok(&app, &["build"]);
 //! ```
 //!
@@ -42,6 +40,25 @@ pub(crate) fn copy_lockfile(app: &Path) {
     let lock = workspace_root().join("Cargo.lock");
     std::fs::copy(&lock, app.join("Cargo.lock"))
         .unwrap_or_else(|e| panic!("cannot copy {} into {}: {e}", lock.display(), app.display()));
+}
+
+/// Runs `cargo azfn new <parent>/<name> --template <template> --azfn-path <workspace root>`
+/// (path dependencies on this checkout), copies the workspace's lockfile in, and returns the
+/// app folder.
+pub(crate) fn new_app(parent: &Path, name: &str, template: &str) -> PathBuf {
+    let app = parent.join(name);
+    let root = workspace_root();
+    let args = [
+        "new",
+        app.to_str().expect("a UTF-8 app path"),
+        "--template",
+        template,
+        "--azfn-path",
+        root.to_str().expect("a UTF-8 workspace path"),
+    ];
+    super::cargo_azfn_ok(&args);
+    copy_lockfile(&app);
+    app
 }
 
 /// The cargo that runs the tests (`$CARGO`), else `cargo` from `PATH`.
