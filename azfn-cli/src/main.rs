@@ -1,11 +1,12 @@
 //! `cargo azfn`: run an Azure Functions custom-handler app locally, like `func start`, with the
-//! host's wire behaviour taken from `azfn-host`.
+//! host's wire behaviour taken from `azfn-host`; and create new azfn apps (`cargo azfn new`).
 
 mod client;
 mod console;
 mod dispatch;
 mod error;
 mod invoke;
+mod new;
 mod server;
 mod start;
 mod supervisor;
@@ -58,6 +59,24 @@ enum Command {
         #[arg(long)]
         path: Option<String>,
     },
+    /// Create a new app crate in a new folder, ready to build, test and run.
+    New {
+        /// The folder to create (it may exist if empty); its last component is the crate name.
+        path: PathBuf,
+        /// The crate name (default: the folder name).
+        #[arg(long)]
+        name: Option<String>,
+        /// The app's function: http (GET/POST hello), queue, timer or blob.
+        #[arg(long, default_value = "http")]
+        template: String,
+        /// Depend on the azfn crates of this local checkout of the azfn repository (default: the
+        /// checkout this cargo-azfn was built from, else the crates.io version of cargo-azfn).
+        #[arg(long, value_name = "DIR")]
+        azfn_path: Option<PathBuf>,
+        /// Depend on the azfn crates of this git repository.
+        #[arg(long, value_name = "URL")]
+        azfn_git: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -92,6 +111,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Command::New {
+        path,
+        name,
+        template,
+        azfn_path,
+        azfn_git,
+    } = cli.command
+    {
+        let options = new::NewOptions {
+            path,
+            name,
+            template,
+            azfn_path,
+            azfn_git,
+        };
+        return finish(new::run(&options));
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -132,9 +168,16 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            // Handled above, without a runtime.
+            Command::New { .. } => Ok(()),
         }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    finish(result)
+}
+
+/// The exit code of a command, printing its error.
+fn finish(result: Result<(), CliError>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

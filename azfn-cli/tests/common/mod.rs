@@ -1,9 +1,12 @@
-//! Helpers shared by the integration tests (`cli.rs`, `examples.rs`): run `cargo-azfn start`,
-//! wait for its output lines, talk HTTP to it. Every wait is bounded; a [`Start`] stops its
-//! `cargo-azfn` on drop (SIGINT, then SIGKILL).
+//! Helpers shared by the integration tests (`cli.rs`, `examples.rs`, `new.rs`): run
+//! `cargo-azfn start`, wait for its output lines, talk HTTP to it. Every wait is bounded; a
+//! [`Start`] stops its `cargo-azfn` on drop (SIGINT, then SIGKILL). [`apps`] builds app crates
+//! outside the workspace.
 
 // Each test binary compiles this module and uses a different part of it.
 #![allow(dead_code)]
+
+pub(crate) mod apps;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
