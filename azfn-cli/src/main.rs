@@ -6,6 +6,7 @@ mod console;
 mod dispatch;
 mod error;
 mod invoke;
+mod linux_check;
 mod server;
 mod start;
 mod supervisor;
