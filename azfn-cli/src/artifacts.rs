@@ -224,6 +224,12 @@ impl Messages {
                 }
             }
         };
+        let Some(out_dir) = package.out_dir.as_ref().filter(|_| has_app_mirror(package)) else {
+            return Err(CliError(format!(
+                "the package {} has no azfn build output ($OUT_DIR/azfn/app/host.json): {}",
+                package.name, NOT_AN_APP
+            )));
+        };
         let executable = match (bin, package.executables.as_slice()) {
             (_, []) => {
                 return Err(CliError(format!(
@@ -246,12 +252,6 @@ impl Messages {
                     bin_names(several)
                 )));
             }
-        };
-        let Some(out_dir) = package.out_dir.as_ref().filter(|_| has_app_mirror(package)) else {
-            return Err(CliError(format!(
-                "the package {} has no azfn build output ($OUT_DIR/azfn/app/host.json): {}",
-                package.name, NOT_AN_APP
-            )));
         };
         Ok(Built {
             package: package.name.clone(),

@@ -61,15 +61,8 @@ pub(crate) fn run(options: PackageOptions) -> Result<(), CliError> {
     })?;
     let check = linux_check::check(&bytes);
     drop(bytes);
-    if let Err(misfit) = &check {
-        let message = format!(
-            "the executable {exe_name} {misfit}, so it will not start on the Functions Linux workers; {}",
-            misfit.fix(std::env::consts::OS)
-        );
-        if options.strict {
-            return Err(CliError(message));
-        }
-        eprintln!("warning: {message} (packaging it anyway; --strict makes this an error)");
+    if let Some(warning) = verdict(&check, &exe_name, options.strict, std::env::consts::OS)? {
+        eprintln!("warning: {warning}");
     }
 
     let layout = read_layout(&built)?;
@@ -125,6 +118,30 @@ pub(crate) fn run(options: PackageOptions) -> Result<(), CliError> {
     println!();
     print!("{}", deploy_help(&output));
     Ok(())
+}
+
+/// What the executable check means for the package: `Err` with `strict`, else a warning (or
+/// nothing when the executable fits). `host_os` is where it was built (`std::env::consts::OS`).
+fn verdict(
+    check: &Result<linux_check::Fit, linux_check::Misfit>,
+    exe_name: &str,
+    strict: bool,
+    host_os: &str,
+) -> Result<Option<String>, CliError> {
+    let Err(misfit) = check else {
+        return Ok(None);
+    };
+    let message = format!(
+        "the executable {exe_name} {misfit}, so it will not start on the Functions Linux workers; {}",
+        misfit.fix(host_os)
+    );
+    if strict {
+        Err(CliError(message))
+    } else {
+        Ok(Some(format!(
+            "{message} (packaging it anyway; --strict makes this an error)"
+        )))
+    }
 }
 
 /// The generated app folder, as the build script mirrored it.
@@ -380,6 +397,56 @@ mod tests {
             "hello/../..",
         ] {
             assert!(!inside(dir, &f), "{dir}");
+        }
+    }
+
+    #[test]
+    fn a_bad_executable_is_a_warning_or_with_strict_an_error() {
+        let too_new = linux_check::check(include_bytes!("../tests/fixtures/elf/glibc-2.34"));
+        let warning = verdict(&too_new, "app", false, "linux").unwrap().unwrap();
+        assert!(
+            warning.contains("the executable app needs glibc 2.34"),
+            "{warning}"
+        );
+        assert!(
+            warning.contains("--target x86_64-unknown-linux-musl"),
+            "{warning}"
+        );
+        assert!(
+            warning.contains("--strict makes this an error"),
+            "{warning}"
+        );
+        let e = verdict(&too_new, "app", true, "linux").unwrap_err().0;
+        assert!(
+            e.contains("will not start on the Functions Linux workers"),
+            "{e}"
+        );
+        assert!(!e.contains("packaging it anyway"), "{e}");
+
+        let mach_o = linux_check::check(include_bytes!("../tests/fixtures/elf/macho"));
+        let e = verdict(&mach_o, "app", true, "macos").unwrap_err().0;
+        assert!(
+            e.contains("is not a Linux executable (a macOS Mach-O file)"),
+            "{e}"
+        );
+        assert!(
+            e.contains("cargo zigbuild --target x86_64-unknown-linux-gnu.2.31"),
+            "{e}"
+        );
+
+        for fits in ["static", "glibc-2.2.5"] {
+            let bytes = std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/fixtures/elf")
+                    .join(fits),
+            )
+            .unwrap();
+            let check = linux_check::check(&bytes);
+            assert_eq!(
+                verdict(&check, "app", true, "linux").unwrap(),
+                None,
+                "{fits}"
+            );
         }
     }
 
