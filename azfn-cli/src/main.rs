@@ -39,8 +39,9 @@ enum Command {
     /// host.json). A package holds no local.settings.json: the settings come from the
     /// environment, plus the local.settings.json of the folder given with --app, if any.
     Start {
-        /// The app folder (the one holding host.json); `cargo build` runs there too. With
-        /// --package: the development folder whose local.settings.json supplies the settings.
+        /// The app folder (the one holding host.json; default: the current folder); `cargo build`
+        /// runs there too. With --package: the development folder whose local.settings.json
+        /// supplies the settings (default: none).
         #[arg(long)]
         app: Option<PathBuf>,
         /// The local HTTP port (default: local.settings.json Host.LocalHttpPort, else 7071);
@@ -54,8 +55,10 @@ enum Command {
         #[arg(long, value_name = "FILE.zip", conflicts_with = "no_build")]
         package: Option<PathBuf>,
     },
-    /// Build the app in release mode and write the zip that Azure Functions runs (host.json,
-    /// the function folders and the executable), ready for zip deploy.
+    /// Build the app and write the zip that Azure Functions runs as is, for zip deploy.
+    ///
+    /// The zip holds host.json (naming the executable at the zip root), the function folders
+    /// and the executable (mode 0755), built with `cargo build --profile release`.
     ///
     /// Warns when the executable will not start on the Functions Linux workers (not an x86-64
     /// Linux ELF, or a glibc newer than the Functions images have); --strict makes that an error.
