@@ -2,7 +2,7 @@
 //! and unpacked safely (no absolute paths, no `..`, no links).
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
@@ -133,12 +133,10 @@ pub(crate) fn unpack(zip_path: &Path, into: &Path) -> Result<Vec<String>, CliErr
             std::fs::create_dir_all(parent)
                 .map_err(|e| CliError(format!("cannot create {}: {e}", parent.display())))?;
         }
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError(format!("cannot read {name} from {shown}: {e}")))?;
-        std::fs::write(&target, &bytes)
+        let mut output = File::create(&target)
             .map_err(|e| CliError(format!("cannot write {}: {e}", target.display())))?;
+        std::io::copy(&mut entry, &mut output)
+            .map_err(|e| CliError(format!("cannot unpack {name} from {shown}: {e}")))?;
         #[cfg(unix)]
         if let Some(mode) = entry.unix_mode() {
             use std::os::unix::fs::PermissionsExt;

@@ -85,8 +85,14 @@ pub(crate) fn build(request: &BuildRequest) -> Result<Built, CliError> {
         .wait()
         .map_err(|e| CliError(format!("cannot run {shown} in {}: {e}", dir.display())))?;
     if !status.success() {
+        let hint = match &request.target {
+            Some(target) => format!(
+                " (for another target, its standard library must be installed: `rustup target add {target}`)"
+            ),
+            None => String::new(),
+        };
         return Err(CliError(format!(
-            "{shown} failed in {} ({status}); fix the build and run `cargo azfn package` again",
+            "{shown} failed in {} ({status}); fix the build and run `cargo azfn package` again{hint}",
             dir.display()
         )));
     }

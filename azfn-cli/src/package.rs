@@ -31,8 +31,13 @@ pub(crate) fn run(options: PackageOptions) -> Result<(), CliError> {
         )));
     }
     eprintln!(
-        "Running `cargo build --profile {}` in {}",
+        "Running `cargo build --profile {}{}` in {}",
         options.profile,
+        options
+            .target
+            .as_deref()
+            .map(|t| format!(" --target {t}"))
+            .unwrap_or_default(),
         options.app.display()
     );
     let built = artifacts::build(&BuildRequest {
