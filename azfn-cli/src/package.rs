@@ -456,6 +456,25 @@ mod tests {
     }
 
     #[test]
+    fn the_target_dir_is_the_folder_with_cargos_cachedir_tag() {
+        let root = std::env::temp_dir().join(format!("azfn-target-{}", uuid::Uuid::new_v4()));
+        let exe = root.join("x86_64-unknown-linux-musl/release/app");
+        std::fs::create_dir_all(exe.parent().unwrap()).unwrap();
+        assert_eq!(
+            target_dir(&exe),
+            exe.parent().unwrap(),
+            "no tag: the exe's folder"
+        );
+        std::fs::write(
+            root.join("CACHEDIR.TAG"),
+            "Signature: 8a477f597d28d172789f06886806bc55",
+        )
+        .unwrap();
+        assert_eq!(target_dir(&exe), root);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
     fn deploy_help_has_the_az_commands() {
         let help = deploy_help(Path::new("target/azfn/app.zip"));
         assert!(

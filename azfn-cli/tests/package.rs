@@ -55,10 +55,11 @@ fn entries(zip: &Path) -> Vec<(String, u32, Vec<u8>)> {
 fn hello_example_packages_into_a_zip_that_start_package_serves() {
     let dir = unique("package");
     let zip_path = dir.join("hello.zip");
+    let hello = repo("examples/hello");
     let output = cargo_azfn(&[
         "package".as_ref(),
         "--app".as_ref(),
-        repo("examples/hello").as_os_str(),
+        hello.as_os_str(),
         "--profile".as_ref(),
         "dev".as_ref(),
         "--output".as_ref(),
@@ -117,21 +118,38 @@ fn hello_example_packages_into_a_zip_that_start_package_serves() {
         "{host}"
     );
 
-    // Without --output, the zip goes to <target-dir>/azfn/<crate>.zip, with the same bytes.
-    let output = cargo_azfn(&[
-        "package".as_ref(),
-        "--app".as_ref(),
-        repo("examples/hello").as_os_str(),
-        "--profile".as_ref(),
-        "dev".as_ref(),
-    ]);
-    assert!(output.status.success(), "{}", text(&output));
-    let default_zip = target_dir().unwrap().join("azfn").join("example-hello.zip");
+    // The same build packages to the same bytes.
+    let again = dir.join("again.zip");
+    let package_to = |output: Option<&Path>| {
+        let mut args: Vec<&OsStr> = vec![
+            "package".as_ref(),
+            "--app".as_ref(),
+            hello.as_os_str(),
+            "--profile".as_ref(),
+            "dev".as_ref(),
+        ];
+        if let Some(output) = output {
+            args.extend(["--output".as_ref(), output.as_os_str()]);
+        }
+        let output = cargo_azfn(&args);
+        assert!(output.status.success(), "{}", text(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    package_to(Some(&again));
     assert_eq!(
-        std::fs::read(&default_zip).unwrap(),
+        std::fs::read(&again).unwrap(),
         std::fs::read(&zip_path).unwrap(),
-        "the same build packages to the same bytes"
+        "a deterministic zip"
     );
+    // Without --output, the zip goes to <target-dir>/azfn/<crate>.zip. (Only the path is
+    // checked: another test may package the same crate there with another profile.)
+    let default_zip = target_dir().unwrap().join("azfn").join("example-hello.zip");
+    let stdout = package_to(None);
+    assert!(
+        stdout.contains(&format!("into {} (", default_zip.display())),
+        "{stdout}"
+    );
+    assert!(default_zip.is_file());
 
     // Served as the host would: no build, the executable from the package's host.json.
     let start = Start::with_args(&[
