@@ -75,7 +75,8 @@ enum Command {
         /// The binary to package, when the crate has several.
         #[arg(long, value_name = "NAME")]
         bin: Option<String>,
-        /// Where to write the zip (default: <target-dir>/azfn/<crate-name>.zip).
+        /// Where to write the zip (default: TARGET_DIR/azfn/CRATE_NAME.zip, in cargo's target
+        /// directory).
         #[arg(long, value_name = "FILE.zip")]
         output: Option<PathBuf>,
         /// Fail, instead of warning, when the executable will not start on the Functions Linux
