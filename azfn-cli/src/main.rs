@@ -1,5 +1,5 @@
 //! `cargo azfn`: run an Azure Functions custom-handler app locally, like `func start`, with the
-//! host's wire behaviour taken from `azfn-host`.
+//! host's wire behaviour taken from `azfn-host`, and package it into the zip Azure runs.
 
 mod archive;
 mod artifacts;
