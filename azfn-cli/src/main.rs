@@ -1,12 +1,17 @@
 //! `cargo azfn`: run an Azure Functions custom-handler app locally, like `func start`, with the
-//! host's wire behaviour taken from `azfn-host`; and create new azfn apps (`cargo azfn new`).
+//! host's wire behaviour taken from `azfn-host`; create new azfn apps (`cargo azfn new`) and
+//! package them into the zip Azure runs (`cargo azfn package`).
 
+mod archive;
+mod artifacts;
 mod client;
 mod console;
 mod dispatch;
 mod error;
 mod invoke;
+mod linux_check;
 mod new;
+mod package;
 mod server;
 mod start;
 mod supervisor;
@@ -30,10 +35,17 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build the app, start its handler like the Functions host and serve its functions.
+    ///
+    /// With --package, serve a zip made by `cargo azfn package` instead: it is unpacked into a
+    /// fresh temporary folder and run as is (no build; the executable named by the package's
+    /// host.json). A package holds no local.settings.json: the settings come from the
+    /// environment, plus the local.settings.json of the folder given with --app, if any.
     Start {
-        /// The app folder (the one holding host.json); `cargo build` runs there too.
-        #[arg(long, default_value = ".")]
-        app: PathBuf,
+        /// The app folder (the one holding host.json; default: the current folder); `cargo build`
+        /// runs there too. With --package: the development folder whose local.settings.json
+        /// supplies the settings (default: none).
+        #[arg(long)]
+        app: Option<PathBuf>,
         /// The local HTTP port (default: local.settings.json Host.LocalHttpPort, else 7071);
         /// 0 picks a free port.
         #[arg(long)]
@@ -41,6 +53,38 @@ enum Command {
         /// Skip `cargo build`.
         #[arg(long)]
         no_build: bool,
+        /// Serve this deployment zip (from `cargo azfn package`) instead of an app folder.
+        #[arg(long, value_name = "FILE.zip", conflicts_with = "no_build")]
+        package: Option<PathBuf>,
+    },
+    /// Build the app and write the zip that Azure Functions runs as is, for zip deploy.
+    ///
+    /// The zip holds host.json (naming the executable at the zip root), the function folders
+    /// and the executable (mode 0755), built with `cargo build --profile release`.
+    ///
+    /// Warns when the executable will not start on the Functions Linux workers (not an x86-64
+    /// Linux ELF, or a glibc newer than the Functions images have); --strict makes that an error.
+    Package {
+        /// The app's crate folder; `cargo build` runs there.
+        #[arg(long, default_value = ".")]
+        app: PathBuf,
+        /// Build for this target triple (e.g. x86_64-unknown-linux-musl for a static binary).
+        #[arg(long, value_name = "TRIPLE")]
+        target: Option<String>,
+        /// The cargo profile to build.
+        #[arg(long, value_name = "NAME", default_value = "release")]
+        profile: String,
+        /// The binary to package, when the crate has several.
+        #[arg(long, value_name = "NAME")]
+        bin: Option<String>,
+        /// Where to write the zip (default: TARGET_DIR/azfn/CRATE_NAME.zip, in cargo's target
+        /// directory).
+        #[arg(long, value_name = "FILE.zip")]
+        output: Option<PathBuf>,
+        /// Fail, instead of warning, when the executable will not start on the Functions Linux
+        /// workers.
+        #[arg(long)]
+        strict: bool,
     },
     /// Invoke a function of a running `cargo azfn start` and print the result.
     Invoke {
@@ -144,14 +188,31 @@ fn main() -> ExitCode {
                 app,
                 port,
                 no_build,
+                package,
             } => {
                 start::run(start::StartOptions {
                     app,
                     port,
                     no_build,
+                    package,
                 })
                 .await
             }
+            Command::Package {
+                app,
+                target,
+                profile,
+                bin,
+                output,
+                strict,
+            } => package::run(package::PackageOptions {
+                app,
+                target,
+                profile,
+                bin,
+                output,
+                strict,
+            }),
             Command::Invoke {
                 name,
                 data,

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use azfn_host::config::LocalSettings;
 use azfn_host::{BlobStore, FunctionApp, QueueStore, Router};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -23,9 +24,86 @@ use crate::triggers;
 /// The options of `cargo azfn start`.
 #[derive(Debug)]
 pub(crate) struct StartOptions {
-    pub(crate) app: PathBuf,
+    /// The app folder (default: the current folder); with `package`, the folder whose
+    /// local.settings.json supplies the settings (default: none, the environment only).
+    pub(crate) app: Option<PathBuf>,
     pub(crate) port: Option<u16>,
     pub(crate) no_build: bool,
+    /// A zip from `cargo azfn package` to serve instead of an app folder.
+    pub(crate) package: Option<PathBuf>,
+}
+
+/// A fresh temporary folder, removed on drop.
+#[derive(Debug)]
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir, CliError> {
+        let path = std::env::temp_dir().join(format!("azfn-package-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&path).map_err(|e| {
+            CliError(format!(
+                "cannot create the temporary folder {}: {e}",
+                path.display()
+            ))
+        })?;
+        Ok(TempDir(path))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Where `cargo azfn start` serves from: the app folder, or the unpacked package.
+struct Source {
+    root: PathBuf,
+    /// The folder of local.settings.json, when it is not `root`.
+    settings_dir: Option<PathBuf>,
+    build: bool,
+    /// Keeps the unpacked package until the end of `run`.
+    _unpacked: Option<TempDir>,
+}
+
+fn source(options: &StartOptions, console: Console) -> Result<Source, CliError> {
+    let Some(package) = &options.package else {
+        let root = options.app.clone().unwrap_or_else(|| PathBuf::from("."));
+        if !root.is_dir() {
+            return Err(CliError(format!(
+                "the app folder {} does not exist",
+                root.display()
+            )));
+        }
+        return Ok(Source {
+            root,
+            settings_dir: None,
+            build: !options.no_build,
+            _unpacked: None,
+        });
+    };
+    if let Some(dir) = &options.app
+        && !dir.join("local.settings.json").is_file()
+    {
+        return Err(CliError(format!(
+            "{} has no local.settings.json to take the settings from; drop --app to use the environment only",
+            dir.display()
+        )));
+    }
+    let unpacked = TempDir::new()?;
+    let names = crate::archive::unpack(package, &unpacked.0)?;
+    console.info(&format!(
+        "Unpacked {} ({} files) into {}",
+        package.display(),
+        names.len(),
+        unpacked.0.display()
+    ));
+    Ok(Source {
+        root: unpacked.0.clone(),
+        settings_dir: options.app.clone(),
+        build: false,
+        _unpacked: Some(unpacked),
+    })
 }
 
 async fn cargo_build(dir: &std::path::Path) -> Result<(), CliError> {
@@ -111,20 +189,19 @@ impl Shutdown {
 /// Runs `cargo azfn start` until Ctrl-C (Ok) or a fatal handler failure (Err).
 pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     let console = Console::new();
-    if !options.app.is_dir() {
-        return Err(CliError(format!(
-            "the app folder {} does not exist",
-            options.app.display()
-        )));
-    }
-    if !options.no_build {
+    let source = source(&options, console)?;
+    if source.build {
         console.info(&format!(
             "Running `cargo build` in {}",
-            options.app.display()
+            source.root.display()
         ));
-        cargo_build(&options.app).await?;
+        cargo_build(&source.root).await?;
     }
-    let app = Arc::new(FunctionApp::load(&options.app)?);
+    let mut app = FunctionApp::load(&source.root)?;
+    if let Some(dir) = &source.settings_dir {
+        app.settings = LocalSettings::load(&dir.join("local.settings.json"))?;
+    }
+    let app = Arc::new(app);
     let router = Router::from_app(&app).map_err(|e| CliError(e.to_string()))?;
 
     let host_env: BTreeMap<String, String> = std::env::vars_os()

@@ -187,6 +187,36 @@ impl Start {
         start
     }
 
+    /// Spawns `cargo-azfn azfn <args>` (which must end up listening, e.g. `start --package
+    /// FILE --port 0`) and waits up to [`WAIT`] for its `Listening on` line.
+    pub(crate) fn with_args(args: &[&std::ffi::OsStr]) -> Start {
+        let log = unique("handler.log");
+        let mut child = Command::new(BIN)
+            .arg("azfn")
+            .args(args)
+            .env("HANDLER_LOG", &log)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cargo-azfn starts");
+        let lines = Lines::default();
+        collect(child.stdout.take().unwrap(), "", lines.clone());
+        collect(child.stderr.take().unwrap(), "stderr: ", lines.clone());
+        let mut start = Start {
+            child,
+            lines,
+            port: 0,
+            log,
+        };
+        let line = start
+            .wait_for(|l| l.starts_with("Listening on http://127.0.0.1:"), WAIT)
+            .unwrap_or_else(|| panic!("no 'Listening on' line; output:\n{}", start.output()));
+        start.port = line.rsplit(':').next().unwrap().trim().parse().unwrap();
+        start
+    }
+
     /// Everything printed so far.
     pub(crate) fn output(&self) -> String {
         self.lines.joined()
