@@ -281,9 +281,7 @@ impl Config {
             Some(dir) => paths::absolutize(dir, &base),
             None => env_path("OUT_DIR").ok_or_else(|| Error::env("OUT_DIR"))?,
         };
-        let (executable_path, release_executable_path, current_link) = match &self
-            .executable_path
-        {
+        let (executable_path, release_executable_path, current_link) = match &self.executable_path {
             Some(path) => (path.clone(), path.clone(), None),
             None => {
                 let name = match &self.executable_name {

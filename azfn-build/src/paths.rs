@@ -125,7 +125,10 @@ mod tests {
         assert_eq!(target, Path::new("../release/app"));
         let (link, target) =
             current_link(Path::new("/w/target/x86_64-unknown-linux-musl/debug/app")).unwrap();
-        assert_eq!(link, Path::new("/w/target/x86_64-unknown-linux-musl/azfn/app"));
+        assert_eq!(
+            link,
+            Path::new("/w/target/x86_64-unknown-linux-musl/azfn/app")
+        );
         assert_eq!(target, Path::new("../debug/app"));
         assert!(current_link(Path::new("app")).is_none());
     }
