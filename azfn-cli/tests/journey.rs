@@ -1,5 +1,5 @@
 //! A user's whole journey, outside the workspace: `cargo azfn new` → `cargo build` →
-//! `cargo test` → `cargo azfn package` (release) → the zip's entries → `cargo azfn start
+//! `cargo test` → `cargo azfn start` → `cargo azfn package` (release) → the zip's entries → `cargo azfn start
 //! --package` serves the unpacked package: an HTTP function answers and a queue function runs.
 //!
 //! The app shares the target directory of the other out-of-tree tests
@@ -14,13 +14,11 @@
 
 mod common;
 
-use std::io::Read;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::apps::{TempDir, apps_target_dir, cargo_ok, new_app};
-use common::{BIN, Start};
+use common::{BIN, BUILD_WAIT, Start, zip_entries};
 
 /// A second module for the new app: an HTTP function that enqueues a job, and the
 /// queue-triggered function that runs it.
@@ -54,20 +52,6 @@ pub async fn run_job(job: QueueMessage, ctx: Context) -> Result<(), Error> {
 }
 "#;
 
-/// The entries of a zip: name and unix permission bits.
-fn entries(zip: &Path) -> Vec<(String, u32)> {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut entry = archive.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).unwrap();
-            let mode = entry.unix_mode().expect("a unix mode") & 0o777;
-            (entry.name().unwrap().into_owned(), mode)
-        })
-        .collect()
-}
-
 #[test]
 fn new_build_test_package_and_serve_the_package() {
     let tmp = TempDir::new("journey");
@@ -87,6 +71,23 @@ fn new_build_test_package_and_serve_the_package() {
         );
     }
     cargo_ok(&app, &["test"]);
+
+    // `cargo azfn start` in the new folder, with its own build step.
+    let mut start = Start::with_args_env(
+        &[
+            "start".as_ref(),
+            "--app".as_ref(),
+            app.as_os_str(),
+            "--port".as_ref(),
+            "0".as_ref(),
+        ],
+        &[("CARGO_TARGET_DIR", apps_target_dir().as_os_str())],
+        BUILD_WAIT,
+    );
+    let reply = start.request("GET", "/api/hello?name=Ferris", &[], b"");
+    assert_eq!(reply.status, 200, "{}", start.output());
+    assert_eq!(reply.body, b"Hello, Ferris!");
+    assert!(start.interrupt().success(), "{}", start.output());
 
     // The package, built in release by default.
     let zip = tmp.path().join("journey-app.zip");
@@ -123,7 +124,11 @@ fn new_build_test_package_and_serve_the_package() {
         ("run_job/function.json".into(), 0o644),
     ];
     expected.sort();
-    assert_eq!(entries(&zip), expected, "exactly the app, nothing else");
+    let entries: Vec<(String, u32)> = zip_entries(&zip)
+        .into_iter()
+        .map(|(name, mode, _)| (name, mode))
+        .collect();
+    assert_eq!(entries, expected, "exactly the app, nothing else");
 
     // The unpacked package, served as the host would: no build, no local.settings.json.
     let mut start = Start::with_args(&[

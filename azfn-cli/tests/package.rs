@@ -11,7 +11,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{BIN, Start, target_dir, unique};
+use common::{BIN, Start, target_dir, unique, zip_entries as entries};
 
 /// A folder of the repository, from `azfn-cli`.
 fn repo(path: &str) -> PathBuf {
@@ -35,20 +35,6 @@ fn text(output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
-}
-
-/// The entries of a zip: name, unix permission bits, bytes.
-fn entries(zip: &Path) -> Vec<(String, u32, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut entry = archive.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            entry.read_to_end(&mut bytes).unwrap();
-            let mode = entry.unix_mode().expect("a unix mode") & 0o777;
-            (entry.name().unwrap().into_owned(), mode, bytes)
-        })
-        .collect()
 }
 
 #[test]

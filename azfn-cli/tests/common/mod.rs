@@ -139,7 +139,6 @@ impl Start {
     /// `CARGO_TARGET_DIR`, so that it reuses what `cargo test` built and the app's `host.json`
     /// points into the same directory.
     pub(crate) fn launch(app: &Path, build: bool) -> (Child, Lines, PathBuf) {
-        let log = unique("handler.log");
         let mut command = Command::new(BIN);
         command
             .args(["azfn", "start", "--port", "0", "--app"])
@@ -151,6 +150,13 @@ impl Start {
         } else {
             command.arg("--no-build");
         }
+        Start::spawn(command)
+    }
+
+    /// Spawns `command` (a `cargo-azfn` command line) with a fresh `HANDLER_LOG`, collecting
+    /// its output.
+    fn spawn(mut command: Command) -> (Child, Lines, PathBuf) {
+        let log = unique("handler.log");
         let mut child = command
             .env("HANDLER_LOG", &log)
             .env("NO_COLOR", "1")
@@ -165,15 +171,9 @@ impl Start {
         (child, lines, log)
     }
 
-    /// Starts the Python fixture `app` with `--no-build` and waits until it listens.
-    pub(crate) fn new(app: &str) -> Start {
-        Start::run(&fixture(app), false, WAIT)
-    }
-
-    /// Starts the app in `app`, building it first when `build`, and waits up to `timeout`
-    /// for the `Listening on http://127.0.0.1:PORT` line.
-    pub(crate) fn run(app: &Path, build: bool, timeout: Duration) -> Start {
-        let (child, lines, log) = Start::launch(app, build);
+    /// Waits up to `timeout` for the `Listening on http://127.0.0.1:PORT` line of a spawned
+    /// `cargo-azfn start`.
+    fn listening((child, lines, log): (Child, Lines, PathBuf), timeout: Duration) -> Start {
         let mut start = Start {
             child,
             lines,
@@ -187,34 +187,36 @@ impl Start {
         start
     }
 
+    /// Starts the Python fixture `app` with `--no-build` and waits until it listens.
+    pub(crate) fn new(app: &str) -> Start {
+        Start::run(&fixture(app), false, WAIT)
+    }
+
+    /// Starts the app in `app`, building it first when `build`, and waits up to `timeout`
+    /// for the `Listening on http://127.0.0.1:PORT` line.
+    pub(crate) fn run(app: &Path, build: bool, timeout: Duration) -> Start {
+        Start::listening(Start::launch(app, build), timeout)
+    }
+
     /// Spawns `cargo-azfn azfn <args>` (which must end up listening, e.g. `start --package
     /// FILE --port 0`) and waits up to [`WAIT`] for its `Listening on` line.
     pub(crate) fn with_args(args: &[&std::ffi::OsStr]) -> Start {
-        let log = unique("handler.log");
-        let mut child = Command::new(BIN)
-            .arg("azfn")
-            .args(args)
-            .env("HANDLER_LOG", &log)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("cargo-azfn starts");
-        let lines = Lines::default();
-        collect(child.stdout.take().unwrap(), "", lines.clone());
-        collect(child.stderr.take().unwrap(), "stderr: ", lines.clone());
-        let mut start = Start {
-            child,
-            lines,
-            port: 0,
-            log,
-        };
-        let line = start
-            .wait_for(|l| l.starts_with("Listening on http://127.0.0.1:"), WAIT)
-            .unwrap_or_else(|| panic!("no 'Listening on' line; output:\n{}", start.output()));
-        start.port = line.rsplit(':').next().unwrap().trim().parse().unwrap();
-        start
+        Start::with_args_env(args, &[], WAIT)
+    }
+
+    /// [`Start::with_args`] with extra environment variables for `cargo-azfn` (and so for the
+    /// `cargo build` it runs), waiting up to `timeout`.
+    pub(crate) fn with_args_env(
+        args: &[&std::ffi::OsStr],
+        env: &[(&str, &std::ffi::OsStr)],
+        timeout: Duration,
+    ) -> Start {
+        let mut command = Command::new(BIN);
+        command.arg("azfn").args(args);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        Start::listening(Start::spawn(command), timeout)
     }
 
     /// Everything printed so far.
@@ -443,4 +445,18 @@ pub(crate) fn http(
         headers,
         body,
     }
+}
+
+/// The entries of a zip: name, unix permission bits, bytes.
+pub(crate) fn zip_entries(zip: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            let mode = entry.unix_mode().expect("a unix mode") & 0o777;
+            (entry.name().unwrap().into_owned(), mode, bytes)
+        })
+        .collect()
 }
