@@ -343,8 +343,14 @@ proptest! {
     fn arbitrary_payload_bodies_never_panic(data in arb_json(), metadata in arb_json()) {
         let body = serde_json::json!({ "Data": { "data": data }, "Metadata": metadata }).to_string();
         for spec in specs() {
-            let Ok(payload) = Payload::parse(Bytes::from(body.clone())) else { continue };
-            extract_everything(&invocation(spec, Source::Payload(payload)));
+            match Payload::parse(Bytes::from(body.clone())) {
+                Ok(payload) => extract_everything(&invocation(spec, Source::Payload(payload))),
+                // The only shape error this body can have: `Metadata` neither an object nor null.
+                Err(e) => prop_assert!(
+                    !metadata.is_object() && !metadata.is_null() && e.contains("Metadata"),
+                    "{e}"
+                ),
+            }
         }
     }
 
@@ -392,25 +398,53 @@ proptest! {
     }
 
     #[test]
-    fn http_outputs_always_render_to_the_host_shape(
-        status in 100u16..1000,
-        headers in prop::collection::vec(("[a-z-]{1,10}", "[ -~]{0,10}"), 0..5),
+    fn http_outputs_render_to_the_host_shape_or_name_the_bad_header(
+        status in prop_oneof![4 => 100u16..1000, 1 => any::<u16>()],
+        headers in prop::collection::vec((
+            prop_oneof![4 => "[a-z-]{1,10}", 1 => "[a-z]{0,3}[ :(\n\u{e9}]?[a-z]{0,3}"],
+            prop_oneof![4 => "[ -~]{0,10}", 1 => "[a-z]{0,3}[\n\r\u{0}\u{7f}][a-z]{0,3}"],
+        ), 0..5),
         body in prop_oneof![
             3 => ".{0,32}".prop_map(String::into_bytes),
             1 => prop::collection::vec(any::<u8>(), 0..64),
         ],
     ) {
-        let mut response = crate::HttpResponse::status(status).body(body);
-        for (k, v) in headers {
+        let mut response = crate::HttpResponse::status(status).body(body.clone());
+        for (k, v) in &headers {
             response = response.header(k.as_str(), v.as_str());
         }
         let sink = LogSink::new("id".into(), "f", true);
         let rendered = crate::output::http_object(response, &sink);
-        if let Ok(object) = rendered {
-            prop_assert_eq!(object["statusCode"].as_u64(), Some(u64::from(status)));
-            prop_assert!(object["body"].is_string());
-            let headers = object["headers"].as_object().cloned().unwrap_or_default();
-            prop_assert!(headers.values().all(Value::is_string));
+        // RFC 9110 tokens for names; visible ASCII, space and tab for values.
+        let token = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let text = |v: &str| v.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+        // The first bad header is the one reported.
+        let first_bad = headers.iter().find_map(|(k, v)| {
+            if !token(k) {
+                Some("invalid response header name".to_owned())
+            } else if !text(v) {
+                Some(format!("invalid value for response header `{k}`"))
+            } else {
+                None
+            }
+        });
+        match (rendered, first_bad) {
+            (Ok(object), None) => {
+                let expected_status = if (100..1000).contains(&status) { status } else { 500 };
+                prop_assert_eq!(object["statusCode"].as_u64(), Some(u64::from(expected_status)));
+                prop_assert_eq!(object["body"].as_str(), Some(&*String::from_utf8_lossy(&body)));
+                // `header` replaces earlier values of the same name.
+                let expected: Map<String, Value> = headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect();
+                prop_assert_eq!(object["headers"].as_object(), Some(&expected));
+            }
+            (Err(e), Some(reason)) => {
+                prop_assert!(e.to_string().starts_with(&reason), "{e} (expected: {reason})");
+            }
+            (Ok(object), Some(reason)) => prop_assert!(false, "rendered {object} despite: {reason}"),
+            (Err(e), None) => prop_assert!(false, "valid response failed to render: {e}"),
         }
     }
 }
