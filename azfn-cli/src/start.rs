@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use azfn_host::{BlobStore, FunctionApp, QueueStore, Router};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -26,6 +26,8 @@ pub(crate) struct StartOptions {
     pub(crate) app: PathBuf,
     pub(crate) port: Option<u16>,
     pub(crate) no_build: bool,
+    /// The total time a client has to send a request head.
+    pub(crate) head_timeout: std::time::Duration,
 }
 
 async fn cargo_build(dir: &std::path::Path) -> Result<(), CliError> {
@@ -195,6 +197,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         tokio::spawn(triggers::run(host.clone(), listener));
     }
 
+    let head_timeout = options.head_timeout;
     let serve = async {
         loop {
             let (stream, _) = match listener.accept().await {
@@ -209,7 +212,11 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
             tokio::spawn(async move {
                 let service =
                     service_fn(move |request| crate::server::handle(host.clone(), request));
+                // hyper's header timer is a total deadline from the moment it waits for a head
+                // (it does not restart on each byte); it also ends idle keep-alive connections.
                 let _ = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(head_timeout)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });

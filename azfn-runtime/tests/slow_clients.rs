@@ -87,11 +87,11 @@ async fn assert_serves(addr: SocketAddr, n: u64) {
 async fn a_head_trickled_past_the_deadline_is_cut_off() {
     let addr = server().await;
     // One header line every 200 ms, for up to 6 s: each line does not restart the clock.
-    let closed = trickle(addr, &head_lines(30), Duration::from_millis(200)).await;
-    let after = closed.expect("a client trickling its head for 6 s was never disconnected");
+    let closed = trickle(addr, &head_lines(60), Duration::from_millis(200)).await;
+    let after = closed.expect("a client trickling its head for 12 s was never disconnected");
     assert!(after >= HEAD, "closed before the deadline: {after:?}");
     assert!(
-        after < HEAD * 3,
+        after < HEAD * 5,
         "closed long after the deadline: {after:?}"
     );
 }
@@ -111,7 +111,7 @@ async fn a_stalled_head_is_cut_off() {
     let after = started.elapsed();
     assert!(after >= HEAD, "closed before the deadline: {after:?}");
     assert!(
-        after < HEAD * 3,
+        after < HEAD * 5,
         "closed long after the deadline: {after:?}"
     );
 }
@@ -169,7 +169,7 @@ async fn others_are_served_while_slow_clients_are_cut_off() {
         .map(|i| {
             tokio::spawn(async move {
                 if i % 2 == 0 {
-                    trickle(addr, &head_lines(30), Duration::from_millis(150)).await
+                    trickle(addr, &head_lines(60), Duration::from_millis(150)).await
                 } else {
                     trickle(addr, &head_lines(0)[..1], Duration::from_secs(6)).await
                 }

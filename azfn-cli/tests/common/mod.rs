@@ -136,10 +136,17 @@ impl Start {
     /// `CARGO_TARGET_DIR`, so that it reuses what `cargo test` built and the app's `host.json`
     /// points into the same directory.
     pub(crate) fn launch(app: &Path, build: bool) -> (Child, Lines, PathBuf) {
+        Start::launch_with(app, build, &[])
+    }
+
+    /// [`Start::launch`] with more arguments for `cargo-azfn start`.
+    pub(crate) fn launch_with(app: &Path, build: bool, extra: &[&str]) -> (Child, Lines, PathBuf) {
         let log = unique("handler.log");
         let mut command = Command::new(BIN);
         command
-            .args(["azfn", "start", "--port", "0", "--app"])
+            .args(["azfn", "start", "--port", "0"])
+            .args(extra)
+            .arg("--app")
             .arg(app);
         if build {
             if let Some(target) = target_dir() {
@@ -170,7 +177,12 @@ impl Start {
     /// Starts the app in `app`, building it first when `build`, and waits up to `timeout`
     /// for the `Listening on http://127.0.0.1:PORT` line.
     pub(crate) fn run(app: &Path, build: bool, timeout: Duration) -> Start {
-        let (child, lines, log) = Start::launch(app, build);
+        Start::run_with(app, build, timeout, &[])
+    }
+
+    /// [`Start::run`] with more arguments for `cargo-azfn start`.
+    pub(crate) fn run_with(app: &Path, build: bool, timeout: Duration, extra: &[&str]) -> Start {
+        let (child, lines, log) = Start::launch_with(app, build, extra);
         let mut start = Start {
             child,
             lines,
