@@ -633,9 +633,18 @@ mod fast {
             let values = map.next_value::<OneOrMany>()?;
             // Names and values HTTP does not allow are left out, as on the general path.
             if let Ok(name) = HeaderName::from_bytes(key.as_bytes()) {
-                for v in values.0 {
-                    if let Ok(v) = HeaderValue::from_bytes(v.as_bytes()) {
-                        self.0.append(name.clone(), v);
+                // A name given twice (in any case): the general path decides which counts.
+                let http::header::Entry::Vacant(slot) = self.0.entry(name) else {
+                    return Err(de::Error::custom("a header given twice"));
+                };
+                let mut valid = values
+                    .0
+                    .into_iter()
+                    .filter_map(|v| HeaderValue::from_bytes(v.as_bytes()).ok());
+                if let Some(first) = valid.next() {
+                    let mut entry = slot.insert_entry(first);
+                    for v in valid {
+                        entry.append(v);
                     }
                 }
             }

@@ -128,6 +128,8 @@ mod manifest;
 mod output;
 mod panic;
 mod payload;
+#[cfg(any(test, fuzzing))]
+mod probe;
 mod registry;
 mod router;
 mod server;
@@ -139,6 +141,10 @@ pub mod testing;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 
 pub use crate::body::{Body, BodySender};
 pub use crate::context::{Context, RetryContext};

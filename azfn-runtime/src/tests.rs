@@ -1,22 +1,17 @@
 //! Property tests: no JSON the host (or anyone) sends makes decoding panic.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use azfn_model::{
-    AuthLevel, Binding, BindingKind, DataType, Direction, FunctionSpec, Value as SpecValue,
-};
 use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::HttpRequest;
 use crate::http_api::RequestHead;
-use crate::invocation::{Forwarded, Invocation, Source, StateMap};
+use crate::invocation::{Forwarded, Source};
 use crate::logging::LogSink;
 use crate::payload::Payload;
-use crate::{
-    Blob, BlobInfo, Context, FromInvocation, HttpRequest, Json, Metadata, QueueMessage, TimerInfo,
-};
+use crate::probe::{extract_everything, invocation, request_summary, specs};
 
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -79,116 +74,6 @@ fn key() -> impl Strategy<Value = String> {
         .prop_map(str::to_owned),
         "[a-zA-Z$ -]{0,8}",
     ]
-}
-
-fn leak(spec: FunctionSpec) -> &'static FunctionSpec {
-    Box::leak(Box::new(spec))
-}
-
-fn specs() -> Vec<&'static FunctionSpec> {
-    let b = |name: &'static str, kind: BindingKind| Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::In,
-        kind,
-    };
-    let one = |kind: BindingKind| {
-        leak(FunctionSpec {
-            name: Cow::Borrowed("f"),
-            bindings: Cow::Owned(vec![b("data", kind)]),
-        })
-    };
-    vec![
-        one(BindingKind::HttpTrigger {
-            route: None,
-            methods: Cow::Borrowed(&[]),
-            auth_level: AuthLevel::Anonymous,
-        }),
-        one(BindingKind::QueueTrigger {
-            queue_name: Cow::Borrowed("q"),
-            connection: None,
-        }),
-        one(BindingKind::BlobTrigger {
-            path: Cow::Borrowed("c/{name}"),
-            connection: None,
-            source: None,
-            data_type: Some(DataType::Binary),
-        }),
-        one(BindingKind::TimerTrigger {
-            schedule: Cow::Borrowed("0 * * * * *"),
-            run_on_startup: false,
-            use_monitor: None,
-        }),
-        one(BindingKind::Generic {
-            type_name: Cow::Borrowed("eventHubTrigger"),
-            properties: Cow::Owned(vec![(
-                Cow::Borrowed("dataType"),
-                SpecValue::Str(Cow::Borrowed("binary")),
-            )]),
-        }),
-    ]
-}
-
-fn invocation(spec: &'static FunctionSpec, source: Source) -> Invocation {
-    Invocation {
-        spec,
-        sink: Arc::new(LogSink::new("id".into(), "f", true)),
-        state: crate::shared::Shared::new(StateMap::default()),
-        source,
-    }
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct Typed {
-    id: u64,
-    name: String,
-}
-
-/// Runs every extractor and every accessor; the results do not matter, panics do.
-fn extract_everything(inv: &Invocation) {
-    if let Ok(req) = HttpRequest::from_invocation(inv, "data") {
-        let _ = req.json::<Value>();
-        let _ = req.text();
-        let _ = req.query("name");
-        let _ = req.param("id");
-        let _ = (
-            req.url(),
-            req.path(),
-            req.content_type(),
-            req.identities().len(),
-        );
-        let _ = format!("{req:?}");
-    }
-    let _ = Json::<Value>::from_invocation(inv, "data");
-    let _ = Json::<Typed>::from_invocation(inv, "data");
-    let _ = Json::<u32>::from_invocation(inv, "data");
-    let _ = String::from_invocation(inv, "data");
-    let _ = Vec::<u8>::from_invocation(inv, "data");
-    let _ = Bytes::from_invocation(inv, "data");
-    let _ = Value::from_invocation(inv, "data");
-    let _ = Option::<String>::from_invocation(inv, "absent");
-    let _ = TimerInfo::from_invocation(inv, "data");
-    if let Ok(msg) = QueueMessage::from_invocation(inv, "data") {
-        let _ = msg.json::<Typed>();
-        let _ = (msg.id(), msg.dequeue_count(), msg.text());
-    }
-    if let Ok(blob) = Blob::from_invocation(inv, "data") {
-        let info = blob.info();
-        let _ = (
-            info.name(),
-            info.content_type(),
-            info.content_length(),
-            info.metadata("x"),
-        );
-    }
-    let _ = BlobInfo::from_invocation(inv, "data");
-    if let Ok(meta) = Metadata::from_invocation(inv, "") {
-        let _ = meta.get_as::<Typed>("data");
-        let _ = meta.get_as::<u32>("DequeueCount");
-    }
-    if let Ok(ctx) = Context::from_invocation(inv, "") {
-        let _ = ctx.retry_context();
-    }
 }
 
 /// An HTTP trigger object: mostly the host's shapes, sometimes anything.
@@ -273,27 +158,6 @@ fn arb_http_object() -> impl Strategy<Value = Value> {
 }
 
 /// What an [`HttpRequest`] carries, in a comparable form.
-fn request_summary(req: &HttpRequest) -> String {
-    let mut headers: Vec<_> = req
-        .headers()
-        .iter()
-        .map(|(k, v)| format!("{k}: {v:?}"))
-        .collect();
-    headers.sort();
-    let mut query: Vec<_> = req.query_pairs().collect();
-    query.sort();
-    let mut params: Vec<_> = req.params().collect();
-    params.sort();
-    format!(
-        "{} {} {} {headers:?} {query:?} {params:?} {:?} {:?}",
-        req.method(),
-        req.uri(),
-        req.url(),
-        req.identities(),
-        req.body()
-    )
-}
-
 fn has_float(value: &Value) -> bool {
     match value {
         Value::Number(n) => n.is_f64(),
@@ -322,6 +186,33 @@ fn the_hosts_http_objects_are_read_from_json_text() {
     }
 }
 
+/// Found by fuzz/fuzz_targets/http_trigger.rs: a header given twice was appended twice by the
+/// fast path, while a JSON object keeps only the last of a repeated key.
+#[test]
+fn a_header_given_twice_reads_alike_on_both_paths() {
+    for headers in [
+        r#"{"Host": ["a"], "Host": ["b"]}"#,
+        r#"{"Host": ["a"], "host": ["b", "c"]}"#,
+        r#"{"X": ["\u0001"], "X": ["ok"]}"#,
+        r#"{"X": ["ok"], "X": ["\u0001"]}"#,
+    ] {
+        let text = format!(
+            r#"{{"Data":{{"req":{{"Url":"http://h/api/f","Method":"GET","Headers":{headers}}}}},"Metadata":{{}}}}"#
+        );
+        let payload = Payload::parse(Bytes::from(text.clone())).unwrap();
+        let fast =
+            HttpRequest::from_invocation(&invocation(specs()[0], Source::Payload(payload)), "req")
+                .unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let general = HttpRequest::from_value("req", &doc["Data"]["req"]).unwrap();
+        assert_eq!(
+            request_summary(&fast),
+            request_summary(&general),
+            "{headers}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -331,7 +222,7 @@ proptest! {
             Value::Object(m) => m,
             other => Map::from_iter([("data".to_owned(), other)]),
         };
-        for spec in specs() {
+        for &spec in specs() {
             let mut map = Map::new();
             map.insert("data".to_owned(), data.clone());
             let inv = invocation(spec, Source::Payload(Payload::from_values(map, metadata.clone())));
@@ -342,7 +233,7 @@ proptest! {
     #[test]
     fn arbitrary_payload_bodies_never_panic(data in arb_json(), metadata in arb_json()) {
         let body = serde_json::json!({ "Data": { "data": data }, "Metadata": metadata }).to_string();
-        for spec in specs() {
+        for &spec in specs() {
             match Payload::parse(Bytes::from(body.clone())) {
                 Ok(payload) => extract_everything(&invocation(spec, Source::Payload(payload))),
                 // The only shape error this body can have: `Metadata` neither an object nor null.
@@ -375,7 +266,7 @@ proptest! {
     fn arbitrary_forwarded_bodies_never_panic(body in prop::collection::vec(any::<u8>(), 0..64), query in ".{0,24}") {
         let uri = format!("/api/x?{}", query.replace([' ', '#'], ""));
         let uri = uri.parse().unwrap_or_else(|_| http::Uri::from_static("/api/x"));
-        for spec in specs() {
+        for &spec in specs() {
             let inv = invocation(spec, Source::Forwarded(Forwarded {
                 head: Arc::new(RequestHead::forwarded(
                     http::Method::POST,
