@@ -7,7 +7,8 @@
 #   default       every target, 5 s each (about 30 s of fuzzing, plus the build)
 #   --long        10 minutes per target
 #   --seconds N   N seconds per target
-#   --seed N      libFuzzer's random seed (CI passes one, so that a run explores the same way)
+#   --runs N      at most N inputs per target (with --seed: the same inputs on every run)
+#   --seed N      libFuzzer's random seed (default: a new one each run)
 #   --build-only  build, do not run
 # New inputs go to fuzz/target/corpus/TARGET (the committed seeds in fuzz/corpus/TARGET are
 # read, never written); a crash is saved under fuzz/artifacts/TARGET/ and the script fails.
@@ -17,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 
 seconds=5
+runs=-1
 seed=0
 build_only=false
 targets=()
@@ -24,9 +26,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --long) seconds=600 ;;
     --seconds) seconds="${2:?--seconds needs a number}"; shift ;;
+    --runs) runs="${2:?--runs needs a number}"; shift ;;
     --seed) seed="${2:?--seed needs a number}"; shift ;;
     --build-only) build_only=true ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) targets+=("$1") ;;
   esac
@@ -47,7 +50,7 @@ for t in "${targets[@]}"; do
   mkdir -p "target/corpus/$t" "artifacts/$t"
   echo "fuzz.sh: $t for ${seconds}s"
   "target/$host/release/$t" "target/corpus/$t" "corpus/$t" \
-    -max_total_time="$seconds" -seed="$seed" -artifact_prefix="artifacts/$t/" -rss_limit_mb=2048 \
+    -max_total_time="$seconds" -runs="$runs" -seed="$seed" -artifact_prefix="artifacts/$t/" -rss_limit_mb=2048 \
     -max_len=4096 -print_final_stats=1 2>"target/$t.log" || {
       tail -n 40 "target/$t.log" >&2
       echo "fuzz.sh: $t failed; the input is in fuzz/artifacts/$t/" >&2

@@ -29,10 +29,11 @@ pub fn payload(body: &[u8]) {
             assert!(a.starts_with("the request body is empty"), "{a}");
         }
         (Err(a), Err(b)) => assert_eq!(a, b),
-        // The one known difference: the fast path checks a number's syntax, not that it fits an
-        // `f64` (`1e999`); such a value then reads as absent (`Payload::get`), never as a wrong
-        // value. The host never sends one.
-        (Ok(_), Err(b)) if b.contains("number out of range") => {}
+        // The known difference: the fast path checks the JSON syntax, not that a number fits
+        // an `f64` (`1e999`) nor that a `\u` escape is a whole character (a lone surrogate);
+        // such a value then reads as absent (`Payload::get`, `Payload::metadata`), never as a
+        // wrong value. The host never sends either.
+        (Ok(_), Err(b)) if decoded_only(b) => {}
         _ => panic!("the fast and the thorough path disagree: {fast:?} vs {thorough:?}"),
     }
     if fast.is_ok() {
@@ -60,7 +61,7 @@ pub fn http_trigger(object: &[u8]) {
     // The general path reads the same text (serde_json does not round-trip every float).
     let reread = match serde_json::from_str::<Value>(&body) {
         Ok(reread) => reread,
-        Err(e) if e.to_string().contains("number out of range") => return, // see `payload`
+        Err(e) if decoded_only(&e.to_string()) => return, // see `payload`
         Err(e) => panic!("the payload parsed but not as a value ({e}): {body}"),
     };
     let spec = specs()[0];
@@ -76,4 +77,9 @@ pub fn http_trigger(object: &[u8]) {
             b.map(|r| request_summary(&r))
         ),
     }
+}
+
+/// Whether serde_json reports this only when it decodes a value, not when it checks its syntax.
+fn decoded_only(error: &str) -> bool {
+    error.contains("number out of range") || error.contains("surrogate")
 }

@@ -367,7 +367,7 @@ mod tests {
     }
 
     #[test]
-    fn a_number_beyond_f64_reads_as_absent() {
+    fn a_number_beyond_f64_or_a_lone_surrogate_reads_as_absent() {
         // Found by fuzz/fuzz_targets/http_trigger.rs. The fast path checks JSON syntax only, so
         // it accepts the body that the thorough path refuses ("number out of range"); the value
         // then reads as absent, never as a wrong value. The host never sends such a number.
@@ -378,6 +378,12 @@ mod tests {
         assert!(p.metadata().is_empty());
         let thorough = parse_values(br#"{"Data": {"big": 9E9999999}}"#).err();
         assert!(thorough.is_some_and(|e| e.contains("number out of range")));
+        // Likewise a `\u` escape that is half a character (found by fuzz_targets/payload.rs).
+        let p = parse(r#"{"Data": {"s": "\uDADD", "ok": 1}, "Metadata": {"k\uDADD": 1}}"#)
+            .expect("accepted by the fast path");
+        assert_eq!(p.get("s"), Some(&Value::Null));
+        assert_eq!(p.get("ok"), Some(&json!(1)));
+        assert!(p.metadata().is_empty());
     }
 
     #[test]
