@@ -48,7 +48,7 @@ $build_only && exit 0
 
 for t in "${targets[@]}"; do
   mkdir -p "target/corpus/$t" "artifacts/$t"
-  echo "fuzz.sh: $t for ${seconds}s"
+  echo "fuzz.sh: $t (up to ${seconds}s)"
   "target/$host/release/$t" "target/corpus/$t" "corpus/$t" \
     -max_total_time="$seconds" -runs="$runs" -seed="$seed" -artifact_prefix="artifacts/$t/" -rss_limit_mb=2048 \
     -max_len=4096 -print_final_stats=1 2>"target/$t.log" || {
