@@ -13,6 +13,8 @@ use hyper_util::rt::TokioExecutor;
 pub(crate) enum SendError {
     /// Nothing listens (or the connection could not be made).
     Connect(String),
+    /// The peer closed the connection before a complete response.
+    Closed,
     /// The connection broke or the response was malformed.
     Other(String),
     /// No answer within the time limit.
@@ -23,6 +25,9 @@ impl std::fmt::Display for SendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SendError::Connect(e) => write!(f, "cannot connect: {e}"),
+            SendError::Closed => {
+                f.write_str("it closed the connection without a complete response")
+            }
             SendError::Other(e) => write!(f, "{e}"),
             SendError::Timeout => f.write_str("no response in time"),
         }
@@ -57,6 +62,8 @@ impl HttpClient {
             let response = self.inner.request(request).await.map_err(|e| {
                 if e.is_connect() {
                     SendError::Connect(error_chain(&e))
+                } else if closed_early(&e) {
+                    SendError::Closed
                 } else {
                     SendError::Other(error_chain(&e))
                 }
@@ -81,6 +88,21 @@ impl HttpClient {
             None => exchange.await,
         }
     }
+}
+
+/// Whether hyper saw the connection end before the whole response (an answer never written,
+/// or a process that died while writing it).
+fn closed_early(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(e);
+    while let Some(s) = source {
+        if s.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// An error with its sources, on one line.

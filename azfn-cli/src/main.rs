@@ -53,6 +53,11 @@ enum Command {
         /// Skip `cargo build`.
         #[arg(long)]
         no_build: bool,
+        /// How long an HTTP client has to send a whole request head, in seconds: a client still
+        /// sending its request line and headers after this long is disconnected (and so is a
+        /// keep-alive connection idle for this long).
+        #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
+        head_timeout: std::time::Duration,
         /// Serve this deployment zip (from `cargo azfn package`) instead of an app folder.
         #[arg(long, value_name = "FILE.zip", conflicts_with = "no_build")]
         package: Option<PathBuf>,
@@ -123,6 +128,15 @@ enum Command {
     },
 }
 
+/// A positive number of seconds (`30`, `0.5`).
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| *s > 0.0)
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("`{text}` is not a positive number of seconds (e.g. 30 or 0.5)"))
+}
+
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         let message = info
@@ -189,12 +203,14 @@ fn main() -> ExitCode {
                 port,
                 no_build,
                 package,
+                head_timeout,
             } => {
                 start::run(start::StartOptions {
                     app,
                     port,
                     no_build,
                     package,
+                    head_timeout,
                 })
                 .await
             }

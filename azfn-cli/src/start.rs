@@ -10,7 +10,7 @@ use azfn_host::config::LocalSettings;
 use azfn_host::{BlobStore, FunctionApp, QueueStore, Router};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -29,6 +29,8 @@ pub(crate) struct StartOptions {
     pub(crate) app: Option<PathBuf>,
     pub(crate) port: Option<u16>,
     pub(crate) no_build: bool,
+    /// The total time a client has to send a request head.
+    pub(crate) head_timeout: std::time::Duration,
     /// A zip from `cargo azfn package` to serve instead of an app folder.
     pub(crate) package: Option<PathBuf>,
 }
@@ -272,6 +274,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         tokio::spawn(triggers::run(host.clone(), listener));
     }
 
+    let head_timeout = options.head_timeout;
     let serve = async {
         loop {
             let (stream, _) = match listener.accept().await {
@@ -286,7 +289,11 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
             tokio::spawn(async move {
                 let service =
                     service_fn(move |request| crate::server::handle(host.clone(), request));
+                // hyper's header timer is a total deadline from the moment it waits for a head
+                // (it does not restart on each byte); it also ends idle keep-alive connections.
                 let _ = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(head_timeout)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });

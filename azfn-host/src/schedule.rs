@@ -83,9 +83,11 @@ fn check_range(field: &str, label: &str, min: u32, max: u32) -> Result<(), Strin
             None => (item, None),
         };
         if let Some(step) = step {
-            match step.parse::<u32>() {
-                Ok(s) if s > 0 => {}
-                _ => return Err(format!("{label}: step '{step}' must be a positive number")),
+            // Any number of digits, as NCRONTAB (and azfn-model) read them: a step too large
+            // for any integer type still selects the start alone.
+            let digits = !step.is_empty() && step.bytes().all(|b| b.is_ascii_digit());
+            if !digits || step.bytes().all(|b| b == b'0') {
+                return Err(format!("{label}: step '{step}' must be a positive number"));
             }
         }
         if range == "*" {
@@ -107,6 +109,46 @@ fn check_range(field: &str, label: &str, min: u32, max: u32) -> Result<(), Strin
         }
     }
     Ok(())
+}
+
+/// Rewrites a field `check_range` accepted into what croner reads the same way NCRONTAB does:
+/// - NCRONTAB takes any step (`*/100` in seconds is second 0 only); croner refuses steps that
+///   overflow its counters (`u8`). A step longer than the field's range selects the start
+///   alone, as does a step of exactly the range's length, so steps are capped at that length.
+/// - NCRONTAB takes `*` as a list item (`8,*`); croner only as a whole field: `*` in a list
+///   becomes the field's whole range `min-max`.
+/// - `a/n` runs to the field's end, which for croner's day-of-week is 7 (Sunday again), so
+///   it becomes `a-max/n`.
+fn normalize_items(field: &str, min: u32, max: u32) -> String {
+    if !field.contains(',') && !field.contains('/') {
+        return field.to_owned();
+    }
+    let span = max - min + 1;
+    field
+        .split(',')
+        .map(|item| {
+            let (range, step) = match item.split_once('/') {
+                Some((range, step)) if !matches!(step.parse::<u32>(), Ok(s) if s <= span) => {
+                    (range, Some(span.to_string()))
+                }
+                Some((range, step)) => (range, Some(step.to_owned())),
+                None => (item, None),
+            };
+            let range = if range == "*" {
+                format!("{min}-{max}")
+            } else if step.is_some() && !range.contains('-') {
+                // `a/n` runs to the field's end: croner's day-of-week ends at 7 (Sunday again).
+                format!("{range}-{max}")
+            } else {
+                range.to_owned()
+            };
+            match step {
+                Some(step) => format!("{range}/{step}"),
+                None => range,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn parse_ncrontab(expression: &str) -> Result<croner::Cron, String> {
@@ -139,7 +181,7 @@ fn parse_ncrontab(expression: &str) -> Result<croner::Cron, String> {
             _ => (*field).to_owned(),
         };
         check_range(&field, labels[i], bounds[i].0, bounds[i].1)?;
-        normalized.push(field);
+        normalized.push(normalize_items(&field, bounds[i].0, bounds[i].1));
     }
     croner::Cron::new(&normalized.join(" "))
         .with_seconds_required()
@@ -238,6 +280,47 @@ mod tests {
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
+    }
+
+    /// Found by fuzz/fuzz_targets/ncrontab.rs: NCRONTAB (and azfn-model) accept a step longer
+    /// than the field's range, which selects the start alone; croner refused it.
+    #[test]
+    fn steps_longer_than_the_range_select_the_start() {
+        let next = |expr: &str, after| {
+            Schedule::parse(expr, none)
+                .unwrap_or_else(|e| panic!("{expr}: {e}"))
+                .next_after(after)
+                .unwrap()
+        };
+        let t = at(2024, 2, 29, 12, 34, 56);
+        assert_eq!(next("*/352 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
+        assert_eq!(next("*/60 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
+        assert_eq!(next("10/300 * * * * *", t), at(2024, 2, 29, 12, 35, 10));
+        assert_eq!(next("0 0 5-9/1000,*/100 * * *", t), at(2024, 3, 1, 0, 0, 0));
+        assert_eq!(next("0 0 0 * */13 *", t), at(2025, 1, 1, 0, 0, 0));
+        assert_eq!(
+            next("*/17777777777770717500 * * * * *", t),
+            at(2024, 2, 29, 12, 35, 0)
+        );
+        assert!(Schedule::parse("*/000 * * * * *", none).is_err());
+    }
+
+    /// Found by fuzz/fuzz_targets/ncrontab.rs: NCRONTAB (and azfn-model) accept `*` as a list
+    /// item; croner refused it.
+    #[test]
+    fn a_star_in_a_list_is_the_whole_range() {
+        let next = |expr: &str, after| {
+            Schedule::parse(expr, none)
+                .unwrap_or_else(|e| panic!("{expr}: {e}"))
+                .next_after(after)
+                .unwrap()
+        };
+        let t = at(2024, 2, 29, 12, 34, 56);
+        assert_eq!(next("0 0 8,* * * *", t), at(2024, 2, 29, 13, 0, 0));
+        assert_eq!(next("0 0 8,*/5 * * *", t), at(2024, 2, 29, 15, 0, 0));
+        assert_eq!(next("0 0 0 * 5,* *", t), at(2024, 3, 1, 0, 0, 0));
+        // Thursday, every third day from it: Thursday only (not Sunday as a 7).
+        assert_eq!(next("1/01 0 0 24 * 4/03", t), at(2024, 10, 24, 0, 0, 1));
     }
 
     fn next(expr: &str, after: DateTime<Utc>) -> DateTime<Utc> {

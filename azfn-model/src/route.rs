@@ -1864,16 +1864,14 @@ mod tests {
                 .map(|(i, s)| if i % 2 == 1 { format!("{{p{i}}}") } else { s.clone() })
                 .collect();
             let template = template.join("/");
-            let route = parse_route(&template);
-            prop_assert!(route.is_ok());
-            if let Ok(route) = route {
-                let path: Vec<String> = segs.iter().enumerate()
-                    .map(|(i, s)| if i % 2 == 1 { vals.get(i % vals.len()).cloned().unwrap_or_default() } else { s.clone() })
-                    .collect();
-                let result = route.match_path(&path.join("/"));
-                prop_assert!(result.is_some());
-                prop_assert!(route.matchit_pattern().is_some());
-            }
+            let route = parse_route(&template)
+                .map_err(|e| TestCaseError::fail(format!("{template}: {e}")))?;
+            let path: Vec<String> = segs.iter().enumerate()
+                .map(|(i, s)| if i % 2 == 1 { vals.get(i % vals.len()).cloned().unwrap_or_default() } else { s.clone() })
+                .collect();
+            let result = route.match_path(&path.join("/"));
+            prop_assert!(result.is_some());
+            prop_assert!(route.matchit_pattern().is_some());
         }
     }
 }

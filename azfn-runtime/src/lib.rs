@@ -87,9 +87,10 @@
 //! or non-object `Data`, an empty body (`400`), a binding the function needs that is absent or of
 //! the wrong type (`400`, naming the binding and the expected type), an unknown function (`404`),
 //! a body over [`App::body_limit`] (`413`), a wrong method (`405`), a stalled body (`408`). Each
-//! answer is a JSON body `{"error": "..."}`. A connection left idle for [`App::idle_timeout`] (an
-//! idle keep-alive connection, or a request head sent too slowly) is closed; one that is serving
-//! a request never is.
+//! answer is a JSON body `{"error": "..."}`. A connection left idle for [`App::idle_timeout`] is
+//! closed, and so is one whose client has not sent a whole request head within
+//! [`App::head_timeout`] of its first byte (however steadily it trickles); one that is serving a
+//! request never is.
 //!
 //! # Logging
 //!
@@ -129,6 +130,8 @@ mod manifest;
 mod output;
 mod panic;
 mod payload;
+#[cfg(any(test, fuzzing))]
+mod probe;
 mod registry;
 mod router;
 mod server;
@@ -141,6 +144,10 @@ pub mod testing;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 
 pub use crate::body::{Body, BodySender};
 pub use crate::context::{Context, RetryContext};

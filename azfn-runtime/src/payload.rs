@@ -11,7 +11,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -181,7 +181,7 @@ fn range_of(body: &[u8], part: &str) -> Option<Range<usize>> {
 type Objects = (Map<String, Value>, Map<String, Value>);
 
 /// The thorough parse: the whole body as a [`Value`], with a message for every wrong shape.
-fn parse_values(bytes: &[u8]) -> Result<Objects, String> {
+pub(crate) fn parse_values(bytes: &[u8]) -> Result<Objects, String> {
     let doc: Value = serde_json::from_slice(bytes)
         .map_err(|e| format!("the request body is not JSON ({e}); {SHAPE}"))?;
     let Value::Object(mut top) = doc else {
@@ -255,7 +255,10 @@ impl<'de> Visitor<'de> for TopVisitor {
                     return Err(de::Error::custom("a duplicated key"));
                 }
                 TopKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
+                    // Read as raw JSON text rather than skipped (`IgnoredAny`), which would not
+                    // check that its strings are UTF-8: such a body is not JSON, whatever the
+                    // key it hides under.
+                    map.next_value::<&'de RawValue>()?;
                 }
             }
         }
@@ -361,5 +364,46 @@ mod tests {
         assert!(err(r#"{"Metadata": {}}"#).contains("`Data` is missing"));
         assert!(err(r#"{"Data": "x"}"#).contains("`Data` is a string, not an object"));
         assert!(err(r#"{"Data": {}, "Metadata": 4}"#).contains("`Metadata` is a number"));
+    }
+
+    #[test]
+    fn a_number_beyond_f64_or_a_lone_surrogate_reads_as_absent() {
+        // Found by fuzz/fuzz_targets/http_trigger.rs. The fast path checks JSON syntax only, so
+        // it accepts the body that the thorough path refuses ("number out of range"); the value
+        // then reads as absent, never as a wrong value. The host never sends such a number.
+        let p = parse(r#"{"Data": {"big": 9E9999999, "ok": 1}, "Metadata": {"n": -1e400}}"#)
+            .expect("accepted by the fast path");
+        assert_eq!(p.get("big"), Some(&Value::Null));
+        assert_eq!(p.get("ok"), Some(&json!(1)));
+        assert!(p.metadata().is_empty());
+        let thorough = parse_values(br#"{"Data": {"big": 9E9999999}}"#).err();
+        assert!(thorough.is_some_and(|e| e.contains("number out of range")));
+        // Likewise a `\u` escape that is half a character (found by fuzz_targets/payload.rs).
+        let p = parse(r#"{"Data": {"s": "\uDADD", "t": "\uD800\n", "ok": 1}, "Metadata": {"k\uDADD": 1}}"#)
+            .expect("accepted by the fast path");
+        assert_eq!(p.get("s"), Some(&Value::Null));
+        assert_eq!(p.get("t"), Some(&Value::Null));
+        assert_eq!(p.get("ok"), Some(&json!(1)));
+        assert!(p.metadata().is_empty());
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_not_json_wherever_the_bad_bytes_are() {
+        // Found by fuzz/fuzz_targets/payload.rs: the fast path skipped an unknown member
+        // without checking its strings.
+        for body in [
+            &b"{\"Data\": {}, \"Other\": {\"k\x83\": 1}}"[..],
+            b"{\"Data\": {}, \"Other\": \"\xff\"}",
+            b"{\"Data\": {\"a\": \"\xff\"}}",
+            b"{\"Data\": {}, \"Metadata\": {\"\xc3\": 1}}",
+        ] {
+            let err = Payload::parse(Bytes::copy_from_slice(body)).err();
+            assert_eq!(err, parse_values(body).err(), "{}", body.escape_ascii());
+            assert!(
+                err.is_some_and(|e| e.contains("is not JSON")),
+                "{}",
+                body.escape_ascii()
+            );
+        }
     }
 }

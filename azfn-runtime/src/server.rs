@@ -26,7 +26,7 @@ use tracing::Level;
 use crate::body::Body;
 use crate::error::{Error, Rejection};
 use crate::http_api::{HttpResponse, RequestHead};
-use crate::idle::{Activity, Watcher};
+use crate::idle::{Activity, Limits, Metered, Watcher};
 use crate::invocation::{Forwarded, Invocation, Source, StateMap};
 use crate::logging::{self, Echo, InvocationId, LogSink};
 use crate::manifest::Manifest;
@@ -70,6 +70,7 @@ pub struct App {
     body_limit: usize,
     body_idle_timeout: Duration,
     idle_timeout: Duration,
+    head_timeout: Duration,
     expose_errors: bool,
     state: StateMap,
     default_subscriber: bool,
@@ -84,6 +85,7 @@ impl fmt::Debug for App {
             .field("body_limit", &self.body_limit)
             .field("body_idle_timeout", &self.body_idle_timeout)
             .field("idle_timeout", &self.idle_timeout)
+            .field("head_timeout", &self.head_timeout)
             .field("expose_errors", &self.expose_errors)
             .field("state", &self.state)
             .field("default_subscriber", &self.default_subscriber)
@@ -107,6 +109,7 @@ impl App {
             body_limit: DEFAULT_BODY_LIMIT,
             body_idle_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(300),
+            head_timeout: Duration::from_secs(30),
             expose_errors: false,
             state: StateMap::default(),
             default_subscriber: true,
@@ -156,16 +159,26 @@ impl App {
     }
 
     /// How long a connection may stay idle before it is closed (default 5 min): this ends idle
-    /// keep-alive connections and clients that send their request head too slowly. A
-    /// connection is closed after one to two of these periods in which no request started or
-    /// finished on it, never while a request is being served or its response written. The
-    /// period is kept between 1 ms and one year.
+    /// keep-alive connections. A connection is closed once no request started or finished on
+    /// it for this long (enforced between once and one and a half times this, or a quarter of
+    /// [`head_timeout`](Self::head_timeout) more if that is shorter), never while a request
+    /// is being served or its response written. Kept between 1 ms and one year.
     #[must_use]
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
-        self.idle_timeout = timeout.clamp(
-            Duration::from_millis(1),
-            Duration::from_secs(365 * 24 * 3600),
-        );
+        self.idle_timeout = clamp_timeout(timeout);
+        self
+    }
+
+    /// The total time a client has to send a request head once it began (default 30 s): a
+    /// client still sending its request line and headers after this long is disconnected, however
+    /// steadily it trickles them, so that slow clients cannot hold connections open for ever.
+    /// Enforced between once and one and a half times this (checked a few times per period of
+    /// the shorter of this and [`idle_timeout`](Self::idle_timeout), by the same watcher
+    /// thread, with no timer per request). The number of connections is never capped: the host
+    /// opens as many as it needs. Kept between 1 ms and one year.
+    #[must_use]
+    pub fn head_timeout(mut self, timeout: Duration) -> Self {
+        self.head_timeout = clamp_timeout(timeout);
         self
     }
 
@@ -269,7 +282,10 @@ impl App {
             router: (!router.is_empty()).then_some(router),
             body_limit: self.body_limit,
             body_idle_timeout: self.body_idle_timeout,
-            idle_timeout: self.idle_timeout,
+            limits: Limits {
+                idle: self.idle_timeout,
+                head: self.head_timeout,
+            },
             expose_errors: self.expose_errors,
             state: Shared::new(self.state),
             echo,
@@ -281,6 +297,13 @@ impl App {
             functions: all,
         })
     }
+}
+
+fn clamp_timeout(timeout: Duration) -> Duration {
+    timeout.clamp(
+        Duration::from_millis(1),
+        Duration::from_secs(365 * 24 * 3600),
+    )
 }
 
 /// What [`App::prepare`] settled: the server, and the settings the test kit needs to play the
@@ -329,7 +352,7 @@ pub(crate) struct Server {
     router: Option<Router>,
     body_limit: usize,
     body_idle_timeout: Duration,
-    idle_timeout: Duration,
+    limits: Limits,
     expose_errors: bool,
     state: Shared<StateMap>,
     /// Where invocation log lines are printed.
@@ -575,7 +598,7 @@ impl Server {
             },
             leaked @ Shared::Static(_) => leaked,
         };
-        let watcher = Watcher::start(this.idle_timeout);
+        let watcher = Watcher::start(this.limits);
         loop {
             let stream = match listener.accept().await {
                 Ok((stream, _)) => stream,
@@ -595,9 +618,9 @@ impl Server {
         }
     }
 
-    /// Serves one connection until the client closes it, it breaks, or it is idle for
-    /// [`App::idle_timeout`] (an idle keep-alive connection, or a client sending its request
-    /// head too slowly): see [`Watcher`].
+    /// Serves one connection until the client closes it, it breaks, it is idle for
+    /// [`App::idle_timeout`], or its client takes longer than [`App::head_timeout`] to send a
+    /// request head: see [`Watcher`].
     async fn serve_connection(
         this: Shared<Self>,
         watcher: Arc<Watcher>,
@@ -605,6 +628,7 @@ impl Server {
     ) {
         let activity = Arc::new(Activity::default());
         let mut close = watcher.watch(activity.clone());
+        let io = TokioIo::new(Metered::new(stream, activity.clone()));
         let service = hyper::service::service_fn(move |req| {
             activity.start();
             Respond {
@@ -615,7 +639,7 @@ impl Server {
         // Connection errors (client went away, malformed HTTP) end only this connection.
         let conn = hyper::server::conn::http1::Builder::new()
             .keep_alive(true)
-            .serve_connection(TokioIo::new(stream), service);
+            .serve_connection(io, service);
         let mut conn = std::pin::pin!(conn);
         // Dropping the connection closes it. The period stays above .NET's pooled-connection
         // idle timeout (1-2 min), so that normally the host, not us, closes idle connections

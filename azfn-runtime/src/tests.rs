@@ -1,22 +1,17 @@
 //! Property tests: no JSON the host (or anyone) sends makes decoding panic.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use azfn_model::{
-    AuthLevel, Binding, BindingKind, DataType, Direction, FunctionSpec, Value as SpecValue,
-};
 use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+use crate::HttpRequest;
 use crate::http_api::RequestHead;
-use crate::invocation::{Forwarded, Invocation, Source, StateMap};
+use crate::invocation::{Forwarded, Source};
 use crate::logging::LogSink;
 use crate::payload::Payload;
-use crate::{
-    Blob, BlobInfo, Context, FromInvocation, HttpRequest, Json, Metadata, QueueMessage, TimerInfo,
-};
+use crate::probe::{extract_everything, invocation, request_summary, specs};
 
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -79,116 +74,6 @@ fn key() -> impl Strategy<Value = String> {
         .prop_map(str::to_owned),
         "[a-zA-Z$ -]{0,8}",
     ]
-}
-
-fn leak(spec: FunctionSpec) -> &'static FunctionSpec {
-    Box::leak(Box::new(spec))
-}
-
-fn specs() -> Vec<&'static FunctionSpec> {
-    let b = |name: &'static str, kind: BindingKind| Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::In,
-        kind,
-    };
-    let one = |kind: BindingKind| {
-        leak(FunctionSpec {
-            name: Cow::Borrowed("f"),
-            bindings: Cow::Owned(vec![b("data", kind)]),
-        })
-    };
-    vec![
-        one(BindingKind::HttpTrigger {
-            route: None,
-            methods: Cow::Borrowed(&[]),
-            auth_level: AuthLevel::Anonymous,
-        }),
-        one(BindingKind::QueueTrigger {
-            queue_name: Cow::Borrowed("q"),
-            connection: None,
-        }),
-        one(BindingKind::BlobTrigger {
-            path: Cow::Borrowed("c/{name}"),
-            connection: None,
-            source: None,
-            data_type: Some(DataType::Binary),
-        }),
-        one(BindingKind::TimerTrigger {
-            schedule: Cow::Borrowed("0 * * * * *"),
-            run_on_startup: false,
-            use_monitor: None,
-        }),
-        one(BindingKind::Generic {
-            type_name: Cow::Borrowed("eventHubTrigger"),
-            properties: Cow::Owned(vec![(
-                Cow::Borrowed("dataType"),
-                SpecValue::Str(Cow::Borrowed("binary")),
-            )]),
-        }),
-    ]
-}
-
-fn invocation(spec: &'static FunctionSpec, source: Source) -> Invocation {
-    Invocation {
-        spec,
-        sink: Arc::new(LogSink::new("id".into(), "f", true)),
-        state: crate::shared::Shared::new(StateMap::default()),
-        source,
-    }
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct Typed {
-    id: u64,
-    name: String,
-}
-
-/// Runs every extractor and every accessor; the results do not matter, panics do.
-fn extract_everything(inv: &Invocation) {
-    if let Ok(req) = HttpRequest::from_invocation(inv, "data") {
-        let _ = req.json::<Value>();
-        let _ = req.text();
-        let _ = req.query("name");
-        let _ = req.param("id");
-        let _ = (
-            req.url(),
-            req.path(),
-            req.content_type(),
-            req.identities().len(),
-        );
-        let _ = format!("{req:?}");
-    }
-    let _ = Json::<Value>::from_invocation(inv, "data");
-    let _ = Json::<Typed>::from_invocation(inv, "data");
-    let _ = Json::<u32>::from_invocation(inv, "data");
-    let _ = String::from_invocation(inv, "data");
-    let _ = Vec::<u8>::from_invocation(inv, "data");
-    let _ = Bytes::from_invocation(inv, "data");
-    let _ = Value::from_invocation(inv, "data");
-    let _ = Option::<String>::from_invocation(inv, "absent");
-    let _ = TimerInfo::from_invocation(inv, "data");
-    if let Ok(msg) = QueueMessage::from_invocation(inv, "data") {
-        let _ = msg.json::<Typed>();
-        let _ = (msg.id(), msg.dequeue_count(), msg.text());
-    }
-    if let Ok(blob) = Blob::from_invocation(inv, "data") {
-        let info = blob.info();
-        let _ = (
-            info.name(),
-            info.content_type(),
-            info.content_length(),
-            info.metadata("x"),
-        );
-    }
-    let _ = BlobInfo::from_invocation(inv, "data");
-    if let Ok(meta) = Metadata::from_invocation(inv, "") {
-        let _ = meta.get_as::<Typed>("data");
-        let _ = meta.get_as::<u32>("DequeueCount");
-    }
-    if let Ok(ctx) = Context::from_invocation(inv, "") {
-        let _ = ctx.retry_context();
-    }
 }
 
 /// An HTTP trigger object: mostly the host's shapes, sometimes anything.
@@ -273,27 +158,6 @@ fn arb_http_object() -> impl Strategy<Value = Value> {
 }
 
 /// What an [`HttpRequest`] carries, in a comparable form.
-fn request_summary(req: &HttpRequest) -> String {
-    let mut headers: Vec<_> = req
-        .headers()
-        .iter()
-        .map(|(k, v)| format!("{k}: {v:?}"))
-        .collect();
-    headers.sort();
-    let mut query: Vec<_> = req.query_pairs().collect();
-    query.sort();
-    let mut params: Vec<_> = req.params().collect();
-    params.sort();
-    format!(
-        "{} {} {} {headers:?} {query:?} {params:?} {:?} {:?}",
-        req.method(),
-        req.uri(),
-        req.url(),
-        req.identities(),
-        req.body()
-    )
-}
-
 fn has_float(value: &Value) -> bool {
     match value {
         Value::Number(n) => n.is_f64(),
@@ -322,6 +186,33 @@ fn the_hosts_http_objects_are_read_from_json_text() {
     }
 }
 
+/// Found by fuzz/fuzz_targets/http_trigger.rs: a header given twice was appended twice by the
+/// fast path, while a JSON object keeps only the last of a repeated key.
+#[test]
+fn a_header_given_twice_reads_alike_on_both_paths() {
+    for headers in [
+        r#"{"Host": ["a"], "Host": ["b"]}"#,
+        r#"{"Host": ["a"], "host": ["b", "c"]}"#,
+        r#"{"X": ["\u0001"], "X": ["ok"]}"#,
+        r#"{"X": ["ok"], "X": ["\u0001"]}"#,
+    ] {
+        let text = format!(
+            r#"{{"Data":{{"req":{{"Url":"http://h/api/f","Method":"GET","Headers":{headers}}}}},"Metadata":{{}}}}"#
+        );
+        let payload = Payload::parse(Bytes::from(text.clone())).unwrap();
+        let fast =
+            HttpRequest::from_invocation(&invocation(specs()[0], Source::Payload(payload)), "req")
+                .unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let general = HttpRequest::from_value("req", &doc["Data"]["req"]).unwrap();
+        assert_eq!(
+            request_summary(&fast),
+            request_summary(&general),
+            "{headers}"
+        );
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -331,7 +222,7 @@ proptest! {
             Value::Object(m) => m,
             other => Map::from_iter([("data".to_owned(), other)]),
         };
-        for spec in specs() {
+        for &spec in specs() {
             let mut map = Map::new();
             map.insert("data".to_owned(), data.clone());
             let inv = invocation(spec, Source::Payload(Payload::from_values(map, metadata.clone())));
@@ -342,9 +233,15 @@ proptest! {
     #[test]
     fn arbitrary_payload_bodies_never_panic(data in arb_json(), metadata in arb_json()) {
         let body = serde_json::json!({ "Data": { "data": data }, "Metadata": metadata }).to_string();
-        for spec in specs() {
-            let Ok(payload) = Payload::parse(Bytes::from(body.clone())) else { continue };
-            extract_everything(&invocation(spec, Source::Payload(payload)));
+        for &spec in specs() {
+            match Payload::parse(Bytes::from(body.clone())) {
+                Ok(payload) => extract_everything(&invocation(spec, Source::Payload(payload))),
+                // The only shape error this body can have: `Metadata` neither an object nor null.
+                Err(e) => prop_assert!(
+                    !metadata.is_object() && !metadata.is_null() && e.contains("Metadata"),
+                    "{e}"
+                ),
+            }
         }
     }
 
@@ -369,7 +266,7 @@ proptest! {
     fn arbitrary_forwarded_bodies_never_panic(body in prop::collection::vec(any::<u8>(), 0..64), query in ".{0,24}") {
         let uri = format!("/api/x?{}", query.replace([' ', '#'], ""));
         let uri = uri.parse().unwrap_or_else(|_| http::Uri::from_static("/api/x"));
-        for spec in specs() {
+        for &spec in specs() {
             let inv = invocation(spec, Source::Forwarded(Forwarded {
                 head: Arc::new(RequestHead::forwarded(
                     http::Method::POST,
@@ -392,25 +289,53 @@ proptest! {
     }
 
     #[test]
-    fn http_outputs_always_render_to_the_host_shape(
-        status in 100u16..1000,
-        headers in prop::collection::vec(("[a-z-]{1,10}", "[ -~]{0,10}"), 0..5),
+    fn http_outputs_render_to_the_host_shape_or_name_the_bad_header(
+        status in prop_oneof![4 => 100u16..1000, 1 => any::<u16>()],
+        headers in prop::collection::vec((
+            prop_oneof![4 => "[a-z-]{1,10}", 1 => "[a-z]{0,3}[ :(\n\u{e9}]?[a-z]{0,3}"],
+            prop_oneof![4 => "[ -~]{0,10}", 1 => "[a-z]{0,3}[\n\r\u{0}\u{7f}][a-z]{0,3}"],
+        ), 0..5),
         body in prop_oneof![
             3 => ".{0,32}".prop_map(String::into_bytes),
             1 => prop::collection::vec(any::<u8>(), 0..64),
         ],
     ) {
-        let mut response = crate::HttpResponse::status(status).body(body);
-        for (k, v) in headers {
+        let mut response = crate::HttpResponse::status(status).body(body.clone());
+        for (k, v) in &headers {
             response = response.header(k.as_str(), v.as_str());
         }
         let sink = LogSink::new("id".into(), "f", true);
         let rendered = crate::output::http_object(response, &sink);
-        if let Ok(object) = rendered {
-            prop_assert_eq!(object["statusCode"].as_u64(), Some(u64::from(status)));
-            prop_assert!(object["body"].is_string());
-            let headers = object["headers"].as_object().cloned().unwrap_or_default();
-            prop_assert!(headers.values().all(Value::is_string));
+        // RFC 9110 tokens for names; visible ASCII, space and tab for values.
+        let token = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        let text = |v: &str| v.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b));
+        // The first bad header is the one reported.
+        let first_bad = headers.iter().find_map(|(k, v)| {
+            if !token(k) {
+                Some("invalid response header name".to_owned())
+            } else if !text(v) {
+                Some(format!("invalid value for response header `{k}`"))
+            } else {
+                None
+            }
+        });
+        match (rendered, first_bad) {
+            (Ok(object), None) => {
+                let expected_status = if (100..1000).contains(&status) { status } else { 500 };
+                prop_assert_eq!(object["statusCode"].as_u64(), Some(u64::from(expected_status)));
+                prop_assert_eq!(object["body"].as_str(), Some(&*String::from_utf8_lossy(&body)));
+                // `header` replaces earlier values of the same name.
+                let expected: Map<String, Value> = headers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                    .collect();
+                prop_assert_eq!(object["headers"].as_object(), Some(&expected));
+            }
+            (Err(e), Some(reason)) => {
+                prop_assert!(e.to_string().starts_with(&reason), "{e} (expected: {reason})");
+            }
+            (Ok(object), Some(reason)) => prop_assert!(false, "rendered {object} despite: {reason}"),
+            (Err(e), None) => prop_assert!(false, "valid response failed to render: {e}"),
         }
     }
 }

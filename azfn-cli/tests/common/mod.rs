@@ -139,9 +139,16 @@ impl Start {
     /// `CARGO_TARGET_DIR`, so that it reuses what `cargo test` built and the app's `host.json`
     /// points into the same directory.
     pub(crate) fn launch(app: &Path, build: bool) -> (Child, Lines, PathBuf) {
+        Start::launch_with(app, build, &[])
+    }
+
+    /// [`Start::launch`] with more arguments for `cargo-azfn start`.
+    pub(crate) fn launch_with(app: &Path, build: bool, extra: &[&str]) -> (Child, Lines, PathBuf) {
         let mut command = Command::new(BIN);
         command
-            .args(["azfn", "start", "--port", "0", "--app"])
+            .args(["azfn", "start", "--port", "0"])
+            .args(extra)
+            .arg("--app")
             .arg(app);
         if build {
             if let Some(target) = target_dir() {
@@ -195,7 +202,12 @@ impl Start {
     /// Starts the app in `app`, building it first when `build`, and waits up to `timeout`
     /// for the `Listening on http://127.0.0.1:PORT` line.
     pub(crate) fn run(app: &Path, build: bool, timeout: Duration) -> Start {
-        Start::listening(Start::launch(app, build), timeout)
+        Start::run_with(app, build, timeout, &[])
+    }
+
+    /// [`Start::run`] with more arguments for `cargo-azfn start`.
+    pub(crate) fn run_with(app: &Path, build: bool, timeout: Duration, extra: &[&str]) -> Start {
+        Start::listening(Start::launch_with(app, build, extra), timeout)
     }
 
     /// Spawns `cargo-azfn azfn <args>` (which must end up listening, e.g. `start --package
