@@ -4,19 +4,18 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use azfn_host::config::LocalSettings;
-use azfn_host::{BlobStore, FunctionApp, QueueStore, Router};
+use azfn_host::{FunctionApp, Router};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 use crate::client::HttpClient;
 use crate::console::Console;
-use crate::dispatch::Host;
+use crate::dispatch::{Host, drain};
 use crate::error::CliError;
 use crate::supervisor::Supervisor;
 use crate::triggers;
@@ -232,6 +231,14 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         .local_addr()
         .map_err(|e| CliError(format!("cannot read the listening address: {e}")))?;
 
+    // Storage state is kept in the app folder (for a package: the --app folder, if any).
+    let state_root = source
+        .settings_dir
+        .clone()
+        .or_else(|| options.package.is_none().then(|| source.root.clone()));
+    let state = drain::state_dir(state_root.as_deref(), console);
+    let (queues, blobs) = drain::restore(state.as_ref(), app.host.queues, console)?;
+
     let handler_port = free_port()?;
     let client = HttpClient::new();
     // From here on Ctrl-C stops cleanly (before, it ends the process, and `cargo build` with it).
@@ -250,19 +257,15 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         }
     };
 
-    let (storage_changed, _) = watch::channel(0u64);
-    let queue_options = app.host.queues;
-    let host = Arc::new(Host {
-        app: app.clone(),
+    let host = Arc::new(Host::new(
+        app.clone(),
         router,
-        supervisor: supervisor.clone(),
+        supervisor.clone(),
         client,
         console,
-        queues: Mutex::new(QueueStore::new(queue_options)),
-        blobs: Mutex::new(BlobStore::new()),
-        storage_changed,
         settings,
-    });
+        (queues, blobs),
+    ));
 
     console.functions_table(&app, &format!("http://localhost:{}", address.port()));
     console.plain(&format!("Listening on http://{address}"));
@@ -295,12 +298,12 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     let result = tokio::select! {
         () = serve => Ok(()),
         signal = shutdown.recv() => {
-            console.info(&format!("{signal} received: stopping the handler."));
+            console.info(&format!("{signal} received: stopping."));
             Ok(())
         }
         message = supervisor.failed() => Err(CliError(message)),
     };
-    supervisor.shutdown().await;
+    drain::stop(&host, state.as_ref()).await;
     if result.is_ok() {
         console.info("Stopped.");
     }

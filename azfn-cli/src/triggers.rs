@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use azfn_host::config::{TimerTrigger, resolve_app_settings};
 use azfn_host::payload::{ScheduleStatus, Sys, TimerInfo};
-use azfn_host::storage::{FailedMessage, validate_queue_name};
+use azfn_host::storage::{FailedMessage, normalize_queue_name};
 use azfn_host::{FunctionMetadata, InvocationRequest, Schedule, Trigger};
 use chrono::{DateTime, Utc};
 
-use crate::dispatch::Host;
+use crate::dispatch::{Host, NOT_DELIVERED_PAUSE};
 use crate::error::CliError;
 
 /// How often an idle queue listener looks again even without a change signal.
@@ -53,7 +53,7 @@ pub(crate) fn listeners(
             }
             Trigger::Queue { queue_name } => {
                 let queue = resolve_app_settings(queue_name, host_settings)
-                    .and_then(|q| validate_queue_name(&q).map(|()| q))
+                    .and_then(|q| normalize_queue_name(&q))
                     .map_err(|e| {
                         CliError(format!(
                             "{}: function '{}': {e}",
@@ -145,14 +145,41 @@ async fn run_timer(
             return;
         };
         sleep_until(next).await;
+        if host.is_draining() {
+            return;
+        }
         fire(host.clone(), function.clone(), last, "Timer fired").await;
         last = Some(next);
     }
 }
 
+/// Waits until the handler can take an invocation; false when the host is stopping (or the
+/// handler will not come back, in which case this waits for the stop).
+async fn wait_for_handler(host: &Host) -> bool {
+    let mut draining = host.draining.subscribe();
+    if *draining.borrow_and_update() {
+        return false;
+    }
+    let ready = tokio::select! {
+        ready = host.supervisor.ready() => ready,
+        _ = draining.wait_for(|d| *d) => return false,
+    };
+    if ready && !host.is_draining() {
+        return true;
+    }
+    let _ = draining.wait_for(|d| *d).await;
+    false
+}
+
+/// Takes messages one at a time while the handler can take them: a message is only dequeued
+/// when the handler is ready and the host is not stopping; one that reached no handler goes
+/// back untouched; one whose invocation started and failed counts as a try.
 async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
     let mut changes = host.storage_changed.subscribe();
     loop {
+        if !wait_for_handler(&host).await {
+            return;
+        }
         let message = host
             .queues
             .lock()
@@ -168,7 +195,11 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
                 .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
                 .unwrap_or(QUEUE_POLL)
                 .min(QUEUE_POLL);
-            let _ = tokio::time::timeout(wait, changes.changed()).await;
+            let mut draining = host.draining.subscribe();
+            tokio::select! {
+                _ = tokio::time::timeout(wait, changes.changed()) => {}
+                _ = draining.wait_for(|d| *d) => {}
+            }
             continue;
         };
         let name = function.name.clone();
@@ -180,16 +211,33 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
                 InvocationRequest::queue(&f, &m, &Sys::new(&name))
             })
             .await;
-        let Ok(mut store) = host.queues.lock() else {
-            return;
-        };
         if outcome.result.is_ok() {
-            store.complete(&queue, &message.id, &message.pop_receipt);
+            if let Ok(mut store) = host.queues.lock() {
+                store.complete(&queue, &message.id, &message.pop_receipt);
+            }
             continue;
         }
-        let settled = store.fail(&queue, &message, Utc::now());
-        drop(store);
-        match settled {
+        if !outcome.delivered {
+            let released = host
+                .queues
+                .lock()
+                .is_ok_and(|mut store| store.release(&queue, &message, Utc::now()));
+            if released {
+                host.note_put_back();
+                host.console.info(&format!(
+                    "Message '{}' went back to queue '{queue}' untouched: it reached no handler",
+                    message.id
+                ));
+                host.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
+            }
+            tokio::time::sleep(NOT_DELIVERED_PAUSE).await;
+            continue;
+        }
+        let settled = host
+            .queues
+            .lock()
+            .map(|mut store| store.fail(&queue, &message, Utc::now()));
+        match settled.unwrap_or(FailedMessage::Gone) {
             FailedMessage::Poisoned { poison_queue, .. } => {
                 host.console.warn(&format!(
                     "Message '{}' has reached MaxDequeueCount of {}. Moving message to queue '{poison_queue}'.",

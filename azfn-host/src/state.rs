@@ -79,6 +79,11 @@ impl StateDir {
         StateDir(app_root.join(".azfn").join("state"))
     }
 
+    /// A state folder at `path`.
+    pub fn at(path: PathBuf) -> StateDir {
+        StateDir(path)
+    }
+
     /// The folder.
     pub fn path(&self) -> &Path {
         &self.0

@@ -139,6 +139,16 @@ impl Start {
     /// `CARGO_TARGET_DIR`, so that it reuses what `cargo test` built and the app's `host.json`
     /// points into the same directory.
     pub(crate) fn launch(app: &Path, build: bool) -> (Child, Lines, PathBuf) {
+        Start::launch_with_state(app, build, &unique("state"))
+    }
+
+    /// [`Start::launch`] keeping the local storage state in `state` (`AZFN_STATE_DIR`; by
+    /// default every start gets a fresh one, so that nothing is written into the fixtures).
+    pub(crate) fn launch_with_state(
+        app: &Path,
+        build: bool,
+        state: &Path,
+    ) -> (Child, Lines, PathBuf) {
         let log = unique("handler.log");
         let mut command = Command::new(BIN);
         command
@@ -152,6 +162,7 @@ impl Start {
             command.arg("--no-build");
         }
         let mut child = command
+            .env("AZFN_STATE_DIR", state)
             .env("HANDLER_LOG", &log)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -173,7 +184,17 @@ impl Start {
     /// Starts the app in `app`, building it first when `build`, and waits up to `timeout`
     /// for the `Listening on http://127.0.0.1:PORT` line.
     pub(crate) fn run(app: &Path, build: bool, timeout: Duration) -> Start {
-        let (child, lines, log) = Start::launch(app, build);
+        Start::run_with_state(app, build, timeout, &unique("state"))
+    }
+
+    /// [`Start::run`] keeping the local storage state in `state`.
+    pub(crate) fn run_with_state(
+        app: &Path,
+        build: bool,
+        timeout: Duration,
+        state: &Path,
+    ) -> Start {
+        let (child, lines, log) = Start::launch_with_state(app, build, state);
         let mut start = Start {
             child,
             lines,
@@ -194,6 +215,7 @@ impl Start {
         let mut child = Command::new(BIN)
             .arg("azfn")
             .args(args)
+            .env("AZFN_STATE_DIR", unique("state"))
             .env("HANDLER_LOG", &log)
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
