@@ -21,7 +21,17 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
+#[allow(
+    dead_code,
+    reason = "the client of `--storage azurite`, wired in step by step"
+)]
+pub(crate) mod azure;
 pub(crate) mod drain;
+#[allow(
+    dead_code,
+    reason = "the client of `--storage azurite`, wired in step by step"
+)]
+pub(crate) mod shared_key;
 
 use crate::client::{HttpClient, SendError};
 use crate::console::{Console, InvocationLine};
