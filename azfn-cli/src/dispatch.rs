@@ -21,21 +21,15 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
-#[allow(
-    dead_code,
-    reason = "the client of `--storage azurite`, wired in step by step"
-)]
 pub(crate) mod azure;
+pub(crate) mod backend;
 pub(crate) mod drain;
-#[allow(
-    dead_code,
-    reason = "the client of `--storage azurite`, wired in step by step"
-)]
 pub(crate) mod shared_key;
 
 use crate::client::{HttpClient, SendError};
 use crate::console::{Console, InvocationLine};
 use crate::supervisor::Supervisor;
+use backend::Backend;
 
 /// The pause after an invocation that reached no handler, before the next try.
 pub(crate) const NOT_DELIVERED_PAUSE: Duration = Duration::from_millis(50);
@@ -62,10 +56,13 @@ pub(crate) struct Host {
     pub(crate) put_back: AtomicUsize,
     /// Invocations that ended (succeeded or failed) after reaching the handler.
     pub(crate) completed: AtomicUsize,
+    /// Where queues and blobs live.
+    pub(crate) backend: Backend,
 }
 
 impl Host {
-    /// A host over `app` with the given (possibly restored) stores.
+    /// A host over `app` with the given storage: the in-memory stores (possibly restored) and
+    /// the backend in use.
     pub(crate) fn new(
         app: Arc<FunctionApp>,
         router: Router,
@@ -73,7 +70,7 @@ impl Host {
         client: HttpClient,
         console: Console,
         settings: BTreeMap<String, String>,
-        (queues, blobs): (QueueStore, BlobStore),
+        (queues, blobs, backend): (QueueStore, BlobStore, Backend),
     ) -> Host {
         Host {
             app,
@@ -89,6 +86,7 @@ impl Host {
             in_flight: watch::channel(0usize).0,
             put_back: AtomicUsize::new(0),
             completed: AtomicUsize::new(0),
+            backend,
         }
     }
 
@@ -253,13 +251,13 @@ impl Host {
         let _in_flight = InFlight::enter(&self.in_flight);
         let invocation_id = uuid::Uuid::new_v4().to_string();
         let started = Instant::now();
-        self.add_inputs(function, &mut request);
+        self.add_inputs(function, &mut request).await;
         let result = self
             .exchange(function, &invocation_id, &request, started)
             .await;
         let mut delivered = true;
         let result = match result {
-            Ok(r) => match self.deliver_outputs(function, &request, &r) {
+            Ok(r) => match self.deliver_outputs(function, &request, &r).await {
                 Ok(()) => Ok(r),
                 Err(e) => Err(e),
             },
@@ -388,15 +386,22 @@ impl Host {
 
     /// Fills `Data` for non-trigger input bindings: blobs from the blob store; others are not
     /// emulated and get `null`.
-    fn add_inputs(&self, function: &FunctionMetadata, request: &mut InvocationRequest) {
+    async fn add_inputs(&self, function: &FunctionMetadata, request: &mut InvocationRequest) {
         for binding in function.inputs().filter(|b| !b.is_trigger()) {
             let value = if binding.is_type("blob") {
                 match self.resolve_property(binding, "path", request) {
-                    Ok(path) => self.blobs.lock().ok().and_then(|b| {
-                        b.get(&path).map(|blob| {
+                    Ok(path) => match self.read_blob(&path).await {
+                        Ok(blob) => blob.map(|blob| {
                             BindingValue::from_content(&blob.content, binding.data_type)
-                        })
-                    }),
+                        }),
+                        Err(e) => {
+                            self.console.warn(&format!(
+                                "Functions.{}: input '{}': {e}",
+                                function.name, binding.name
+                            ));
+                            None
+                        }
+                    },
                     Err(e) => {
                         self.console.warn(&format!(
                             "Functions.{}: input '{}': {e}",
@@ -429,7 +434,7 @@ impl Host {
     }
 
     /// Delivers queue and blob outputs; other output types are reported as not emulated.
-    fn deliver_outputs(
+    async fn deliver_outputs(
         self: &Arc<Self>,
         function: &FunctionMetadata,
         request: &InvocationRequest,
@@ -454,7 +459,9 @@ impl Host {
             }
         }
         for (queue, message) in messages {
-            self.enqueue(&queue, message);
+            self.enqueue(&queue, message)
+                .await
+                .map_err(|e| format!("output to queue '{queue}': {e}"))?;
         }
         for (name, value) in &result.outputs {
             let Some(binding) = function.binding(name) else {
@@ -466,7 +473,13 @@ impl Host {
                 let path = self
                     .resolve_property(binding, "path", request)
                     .map_err(|e| format!("output '{name}': {e}"))?;
-                self.write_blob(&path, value.to_bytes());
+                if self.is_remote_storage() {
+                    self.put_remote_blob(&path, value.to_bytes())
+                        .await
+                        .map_err(|e| format!("output '{name}': {e}"))?;
+                } else {
+                    self.write_blob(&path, value.to_bytes());
+                }
             } else {
                 self.console.warn(&format!(
                     "Functions.{}: output '{name}' of type '{}' is not emulated locally; its value was dropped",
@@ -475,14 +488,6 @@ impl Host {
             }
         }
         Ok(())
-    }
-
-    /// Adds a queue message and wakes the queue listeners.
-    pub(crate) fn enqueue(&self, queue: &str, body: Vec<u8>) {
-        if let Ok(mut store) = self.queues.lock() {
-            store.enqueue(queue, body, Utc::now());
-        }
-        self.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Writes a blob and starts the blob-triggered functions whose path pattern matches.
@@ -540,10 +545,15 @@ impl Host {
                     let message = json!({"FunctionId": format!("Host.Functions.{}", function.name), "BlobType": "BlockBlob",
                         "ContainerName": path.split('/').next().unwrap_or(""), "BlobName": path.split_once('/').map(|(_, n)| n).unwrap_or(""),
                         "ETag": ""});
-                    self.enqueue(
-                        "webjobs-blobtrigger-poison",
-                        message.to_string().into_bytes(),
-                    );
+                    if let Err(e) = self
+                        .enqueue(
+                            "webjobs-blobtrigger-poison",
+                            message.to_string().into_bytes(),
+                        )
+                        .await
+                    {
+                        self.console.warn(&e);
+                    }
                     self.console.warn(&format!(
                         "Blob '{path}' failed {attempt} times in Functions.{}: poison message written to queue 'webjobs-blobtrigger-poison'",
                         function.name
@@ -563,7 +573,10 @@ impl Host {
         let Trigger::Blob { path: pattern } = &function.trigger else {
             return failed_outcome("not a blob-triggered function");
         };
-        let blob = self.blobs.lock().ok().and_then(|b| b.get(path).cloned());
+        let blob = match self.read_blob(path).await {
+            Ok(blob) => blob,
+            Err(e) => return failed_outcome(&e),
+        };
         let Some(blob) = blob else {
             return failed_outcome(&format!(
                 "blob '{path}' does not exist in the local blob store"

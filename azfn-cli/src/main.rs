@@ -56,6 +56,11 @@ enum Command {
         /// Serve this deployment zip (from `cargo azfn package`) instead of an app folder.
         #[arg(long, value_name = "FILE.zip", conflicts_with = "no_build")]
         package: Option<PathBuf>,
+        /// Where queues and blobs live: in memory (kept in <app>/.azfn/state between runs),
+        /// Azurite on its default ports, or the account of the AzureWebJobsStorage connection
+        /// string.
+        #[arg(long, value_enum, default_value = "memory")]
+        storage: dispatch::backend::StorageKind,
     },
     /// Build the app and write the zip that Azure Functions runs as is, for zip deploy.
     ///
@@ -189,12 +194,14 @@ fn main() -> ExitCode {
                 port,
                 no_build,
                 package,
+                storage,
             } => {
                 start::run(start::StartOptions {
                     app,
                     port,
                     no_build,
                     package,
+                    storage,
                 })
                 .await
             }

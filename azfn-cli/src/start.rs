@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 
 use crate::client::HttpClient;
 use crate::console::Console;
+use crate::dispatch::backend::{self, Backend, StorageKind};
 use crate::dispatch::{Host, drain};
 use crate::error::CliError;
 use crate::supervisor::Supervisor;
@@ -30,6 +31,8 @@ pub(crate) struct StartOptions {
     pub(crate) no_build: bool,
     /// A zip from `cargo azfn package` to serve instead of an app folder.
     pub(crate) package: Option<PathBuf>,
+    /// Where queues and blobs live.
+    pub(crate) storage: StorageKind,
 }
 
 /// A fresh temporary folder, removed on drop.
@@ -231,12 +234,15 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         .local_addr()
         .map_err(|e| CliError(format!("cannot read the listening address: {e}")))?;
 
-    // Storage state is kept in the app folder (for a package: the --app folder, if any).
+    let backend = backend::choose(options.storage, &lookup, console, HttpClient::new())?;
+    // In-memory storage is kept in the app folder (for a package: the --app folder, if any).
     let state_root = source
         .settings_dir
         .clone()
         .or_else(|| options.package.is_none().then(|| source.root.clone()));
-    let state = drain::state_dir(state_root.as_deref(), console);
+    let state = matches!(backend, Backend::Memory)
+        .then(|| drain::state_dir(state_root.as_deref(), console))
+        .flatten();
     let (queues, blobs) = drain::restore(state.as_ref(), app.host.queues, console)?;
 
     let handler_port = free_port()?;
@@ -264,7 +270,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         client,
         console,
         settings,
-        (queues, blobs),
+        (queues, blobs, backend),
     ));
 
     console.functions_table(&app, &format!("http://localhost:{}", address.port()));

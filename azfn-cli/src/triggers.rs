@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use azfn_host::config::{TimerTrigger, resolve_app_settings};
 use azfn_host::payload::{ScheduleStatus, Sys, TimerInfo};
-use azfn_host::storage::{FailedMessage, normalize_queue_name};
+use azfn_host::storage::{BlobPathPattern, FailedMessage, normalize_queue_name};
 use azfn_host::{FunctionMetadata, InvocationRequest, Schedule, Trigger};
 use chrono::{DateTime, Utc};
 
@@ -26,6 +26,11 @@ pub(crate) enum Listener {
     Queue {
         function: FunctionMetadata,
         queue: String,
+    },
+    /// A blob trigger over Azure Storage (in memory, writing a blob fires it directly).
+    BlobScan {
+        function: FunctionMetadata,
+        pattern: BlobPathPattern,
     },
 }
 
@@ -66,6 +71,14 @@ pub(crate) fn listeners(
                     queue,
                 });
             }
+            Trigger::Blob { path } => {
+                if let Ok(pattern) = BlobPathPattern::parse(path) {
+                    listeners.push(Listener::BlobScan {
+                        function: function.clone(),
+                        pattern,
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -81,6 +94,11 @@ pub(crate) async fn run(host: Arc<Host>, listener: Listener) {
             trigger,
         } => run_timer(host, function, schedule, trigger).await,
         Listener::Queue { function, queue } => run_queue(host, function, queue).await,
+        Listener::BlobScan { function, pattern } => {
+            if host.is_remote_storage() {
+                run_blob_scan(host, function, pattern).await;
+            }
+        }
     }
 }
 
@@ -180,11 +198,14 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
         if !wait_for_handler(&host).await {
             return;
         }
-        let message = host
-            .queues
-            .lock()
-            .ok()
-            .and_then(|mut q| q.dequeue(&queue, Utc::now()));
+        let message = match host.take_message(&queue).await {
+            Ok(m) => m,
+            Err(e) => {
+                host.console
+                    .warn(&format!("Functions.{}: {e}", function.name));
+                None
+            }
+        };
         let Some(message) = message else {
             let next_visible = host
                 .queues
@@ -212,17 +233,11 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
             })
             .await;
         if outcome.result.is_ok() {
-            if let Ok(mut store) = host.queues.lock() {
-                store.complete(&queue, &message.id, &message.pop_receipt);
-            }
+            host.complete_message(&queue, &message).await;
             continue;
         }
         if !outcome.delivered {
-            let released = host
-                .queues
-                .lock()
-                .is_ok_and(|mut store| store.release(&queue, &message, Utc::now()));
-            if released {
+            if host.release_message(&queue, &message).await {
                 host.note_put_back();
                 host.console.info(&format!(
                     "Message '{}' went back to queue '{queue}' untouched: it reached no handler",
@@ -233,11 +248,7 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
             tokio::time::sleep(NOT_DELIVERED_PAUSE).await;
             continue;
         }
-        let settled = host
-            .queues
-            .lock()
-            .map(|mut store| store.fail(&queue, &message, Utc::now()));
-        match settled.unwrap_or(FailedMessage::Gone) {
+        match host.fail_message(&queue, &message).await {
             FailedMessage::Poisoned { poison_queue, .. } => {
                 host.console.warn(&format!(
                     "Message '{}' has reached MaxDequeueCount of {}. Moving message to queue '{poison_queue}'.",
@@ -247,6 +258,61 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
                 host.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
             }
             FailedMessage::Retry { .. } | FailedMessage::Gone => {}
+        }
+    }
+}
+
+/// How often a blob scanner lists its container when nothing signals a change.
+const BLOB_SCAN: Duration = Duration::from_secs(1);
+
+/// Scans the container of a blob trigger over Azure Storage: each blob version without a blob
+/// receipt for this function is given to it (when the handler can take it), then a receipt is
+/// written, so that each version fires the function once.
+async fn run_blob_scan(host: Arc<Host>, function: FunctionMetadata, pattern: BlobPathPattern) {
+    let (container, blob_pattern) = pattern
+        .as_str()
+        .split_once('/')
+        .unwrap_or((pattern.as_str(), ""));
+    let prefix = blob_pattern.split('{').next().unwrap_or("").to_owned();
+    let container = container.to_owned();
+    let mut changes = host.storage_changed.subscribe();
+    let mut last_error = String::new();
+    loop {
+        if !wait_for_handler(&host).await {
+            return;
+        }
+        match host
+            .unprocessed_blobs(&function.name, &container, &prefix)
+            .await
+        {
+            Ok(blobs) => {
+                last_error.clear();
+                for (path, etag) in blobs {
+                    if pattern.matches(&path).is_none() {
+                        continue;
+                    }
+                    if host.is_draining() {
+                        return;
+                    }
+                    let outcome = host
+                        .run_blob_trigger(&function, &path, "New blob detected")
+                        .await;
+                    if outcome.delivered {
+                        host.write_receipt(&function.name, &path, &etag).await;
+                    }
+                }
+            }
+            Err(e) if e != last_error => {
+                host.console
+                    .warn(&format!("Functions.{}: {e}", function.name));
+                last_error = e;
+            }
+            Err(_) => {}
+        }
+        let mut draining = host.draining.subscribe();
+        tokio::select! {
+            _ = tokio::time::timeout(BLOB_SCAN, changes.changed()) => {}
+            _ = draining.wait_for(|d| *d) => {}
         }
     }
 }

@@ -71,6 +71,7 @@ impl StorageClient {
     }
 
     /// The account in use.
+    #[cfg(test)]
     pub(crate) fn account(&self) -> &Account {
         &self.account
     }
@@ -235,6 +236,10 @@ impl StorageClient {
     }
 
     /// Peek Messages: up to `count` visible messages, untouched.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the tests look at queues with it")
+    )]
     pub(crate) async fn peek_messages(
         &self,
         queue: &str,

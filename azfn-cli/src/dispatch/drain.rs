@@ -97,6 +97,11 @@ pub(crate) async fn stop(host: &Arc<Host>, dir: Option<&StateDir>) {
         "Drained: {finished} in-flight invocation(s) finished, {cut_off} cut off after the {}s grace period; {put_back} message(s) put back untouched (they reached no handler)",
         DRAIN_GRACE.as_secs()
     ));
+    if host.is_remote_storage() {
+        host.console
+            .info("At exit: queued messages and blobs stay in Azure Storage");
+        return;
+    }
     let (messages, poison) = host.queues.lock().map(|q| q.counts()).unwrap_or_default();
     let blobs = host.blobs.lock().map(|b| b.len()).unwrap_or_default();
     let Some(dir) = dir else {
