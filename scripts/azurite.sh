@@ -78,7 +78,11 @@ stop() {
     # shellcheck disable=SC1091
     . "$home/env"
     kill "$AZURITE_PID" 2>/dev/null || true
-    rm -rf "$AZURITE_DATA" "$home/env"
+    for _ in $(seq 1 50); do
+        kill -0 "$AZURITE_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    rm -rf "$AZURITE_DATA" "$home/env" || true
 }
 
 case "${1:-start}" in

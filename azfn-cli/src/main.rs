@@ -56,7 +56,7 @@ enum Command {
         /// Serve this deployment zip (from `cargo azfn package`) instead of an app folder.
         #[arg(long, value_name = "FILE.zip", conflicts_with = "no_build")]
         package: Option<PathBuf>,
-        /// Where queues and blobs live: in memory (kept in <app>/.azfn/state between runs),
+        /// Where queues and blobs live: in memory (kept in the app folder's .azfn/state between runs),
         /// Azurite on its default ports, or the account of the AzureWebJobsStorage connection
         /// string.
         #[arg(long, value_enum, default_value = "memory")]
