@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 use tokio::sync::watch;
 
 pub(crate) mod azure;
+pub(crate) mod azurite;
 pub(crate) mod backend;
 pub(crate) mod drain;
 pub(crate) mod shared_key;

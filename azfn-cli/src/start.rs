@@ -234,12 +234,22 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         .local_addr()
         .map_err(|e| CliError(format!("cannot read the listening address: {e}")))?;
 
-    let backend = backend::choose(options.storage, &lookup, console, HttpClient::new())?;
-    // In-memory storage is kept in the app folder (for a package: the --app folder, if any).
+    // Local storage is kept in the app folder (for a package: the --app folder, if any).
     let state_root = source
         .settings_dir
         .clone()
         .or_else(|| options.package.is_none().then(|| source.root.clone()));
+    let azurite_data = state_root
+        .as_deref()
+        .unwrap_or(&source.root)
+        .join(".azfn/azurite");
+    let backend = backend::choose(
+        options.storage,
+        &lookup,
+        &azurite_data,
+        console,
+        HttpClient::new(),
+    )?;
     let state = matches!(backend, Backend::Memory)
         .then(|| drain::state_dir(state_root.as_deref(), console))
         .flatten();

@@ -12,6 +12,7 @@ use chrono::Utc;
 
 use super::Host;
 use super::azure::{HOSTS_CONTAINER, RemoteMessage, StorageClient, blob_receipt_path, parse_time};
+use super::azurite::{self, AzuriteProcess, answers};
 use super::shared_key::Account;
 use crate::client::HttpClient;
 use crate::console::Console;
@@ -46,26 +47,23 @@ pub(crate) struct AzureBackend {
     host_id: String,
     /// Queues and containers already created.
     created: Mutex<BTreeSet<String>>,
+    /// The Azurite started for this run, if any (stopped on drop).
+    _azurite: Option<AzuriteProcess>,
 }
 
 /// The host id used in blob receipts when the settings name none.
 const LOCAL_HOST_ID: &str = "azfn-local";
 
-fn answers(port: u16) -> bool {
-    std::net::TcpStream::connect_timeout(
-        &std::net::SocketAddr::from(([127, 0, 0, 1], port)),
-        Duration::from_millis(500),
-    )
-    .is_ok()
-}
-
-/// Picks the backend `kind` names and says which it is.
+/// Picks the backend `kind` names and says which it is. For Azurite: the one answering on its
+/// default ports, else the `azurite` command on PATH started with its data in `azurite_data`.
 pub(crate) fn choose(
     kind: StorageKind,
     setting: &dyn Fn(&str) -> Option<String>,
+    azurite_data: &std::path::Path,
     console: Console,
     http: HttpClient,
 ) -> Result<Backend, CliError> {
+    let mut started = None;
     let identity = setting("AzureWebJobsStorage__accountName")
         .or_else(|| setting("AzureWebJobsStorage__queueServiceUri"))
         .or_else(|| setting("AzureWebJobsStorage__blobServiceUri"));
@@ -78,9 +76,13 @@ pub(crate) fn choose(
         }
         StorageKind::Azurite => {
             if !answers(10001) || !answers(10000) {
-                return Err(CliError::new(
-                    "Azurite is not answering on 127.0.0.1:10000 and 10001: start it (`azurite --silent --location <folder>`, after `npm install -g azurite`) or drop --storage azurite for the in-memory storage",
-                ));
+                let exe = std::env::var_os("PATH").and_then(|p| azurite::find(&p));
+                let Some(exe) = exe else {
+                    return Err(CliError::new(
+                        "Azurite is not answering on 127.0.0.1:10000 and 10001 and the azurite command is not installed: `npm install -g azurite` (or start Azurite yourself), or drop --storage azurite for the in-memory storage",
+                    ));
+                };
+                started = Some(azurite::start(&exe, azurite_data, 10000, 10001, console)?);
             }
             Account::azurite(10000, 10001)
         }
@@ -109,6 +111,7 @@ pub(crate) fn choose(
         client: StorageClient::new(account, http),
         host_id: setting("AzureFunctionsWebHost__hostid").unwrap_or_else(|| LOCAL_HOST_ID.into()),
         created: Mutex::new(BTreeSet::new()),
+        _azurite: started,
     })))
 }
 
