@@ -2,6 +2,7 @@
 //! policy, interpret the answer with `azfn-host`, and deliver queue and blob outputs.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,9 @@ use azfn_host::config::{RetryPolicy, Trigger, resolve_app_settings};
 use azfn_host::dotnet::format_timespan;
 use azfn_host::payload::{BindingValue, RetryContext, Sys, invocation_headers, invocation_path};
 use azfn_host::response::InvocationError;
-use azfn_host::storage::{BlobPathPattern, resolve_binding_expressions, validate_queue_name};
+use azfn_host::storage::{
+    BlobPathPattern, check_message_size, normalize_queue_name, resolve_binding_expressions,
+};
 use azfn_host::{
     BlobStore, FunctionApp, FunctionMetadata, InvocationRequest, InvocationResult, QueueStore,
     Router,
@@ -18,9 +21,19 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use tokio::sync::watch;
 
+pub(crate) mod azure;
+pub(crate) mod azurite;
+pub(crate) mod backend;
+pub(crate) mod drain;
+pub(crate) mod shared_key;
+
 use crate::client::{HttpClient, SendError};
 use crate::console::{Console, InvocationLine};
 use crate::supervisor::Supervisor;
+use backend::Backend;
+
+/// The pause after an invocation that reached no handler, before the next try.
+pub(crate) const NOT_DELIVERED_PAUSE: Duration = Duration::from_millis(50);
 
 /// Everything a running `start` shares between the server, the triggers and the supervisor.
 #[derive(Debug)]
@@ -36,6 +49,82 @@ pub(crate) struct Host {
     pub(crate) storage_changed: watch::Sender<u64>,
     /// App settings: the environment, plus local.settings.json Values it lacks.
     pub(crate) settings: BTreeMap<String, String>,
+    /// Set when the host stops: listeners take no more messages.
+    pub(crate) draining: watch::Sender<bool>,
+    /// Invocations sent or about to be sent to the handler.
+    pub(crate) in_flight: watch::Sender<usize>,
+    /// Messages taken but not delivered (nothing listened) and put back untouched.
+    pub(crate) put_back: AtomicUsize,
+    /// Invocations that ended (succeeded or failed) after reaching the handler.
+    pub(crate) completed: AtomicUsize,
+    /// Where queues and blobs live.
+    pub(crate) backend: Backend,
+}
+
+impl Host {
+    /// A host over `app` with the given storage: the in-memory stores (possibly restored) and
+    /// the backend in use.
+    pub(crate) fn new(
+        app: Arc<FunctionApp>,
+        router: Router,
+        supervisor: Supervisor,
+        client: HttpClient,
+        console: Console,
+        settings: BTreeMap<String, String>,
+        (queues, blobs, backend): (QueueStore, BlobStore, Backend),
+    ) -> Host {
+        Host {
+            app,
+            router,
+            supervisor,
+            client,
+            console,
+            queues: Mutex::new(queues),
+            blobs: Mutex::new(blobs),
+            storage_changed: watch::channel(0u64).0,
+            settings,
+            draining: watch::channel(false).0,
+            in_flight: watch::channel(0usize).0,
+            put_back: AtomicUsize::new(0),
+            completed: AtomicUsize::new(0),
+            backend,
+        }
+    }
+
+    /// Whether the host is stopping.
+    pub(crate) fn is_draining(&self) -> bool {
+        *self.draining.borrow()
+    }
+
+    /// Counts a message put back untouched.
+    pub(crate) fn note_put_back(&self) {
+        self.put_back.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Counts an invocation in flight while it lives.
+struct InFlight<'a>(&'a watch::Sender<usize>);
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a watch::Sender<usize>) -> InFlight<'a> {
+        counter.send_modify(|n| *n += 1);
+        InFlight(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n = n.saturating_sub(1));
+    }
+}
+
+/// Why an exchange with the handler gave no result.
+enum ExchangeError {
+    /// Nothing reached the handler (not ready, shutting down, connection refused): the
+    /// invocation never started and does not count as a try.
+    NotDelivered(String),
+    /// The invocation started and failed, timed out or lost its handler.
+    Failed(String),
 }
 
 /// The outcome of an invocation (the last attempt when retried).
@@ -44,6 +133,8 @@ pub(crate) struct Outcome {
     pub(crate) invocation_id: String,
     pub(crate) duration: Duration,
     pub(crate) result: Result<InvocationResult, String>,
+    /// False when nothing reached the handler: the invocation never started.
+    pub(crate) delivered: bool,
 }
 
 impl Outcome {
@@ -130,6 +221,9 @@ impl Host {
             let Err(message) = &outcome.result else {
                 return outcome;
             };
+            if !outcome.delivered {
+                return outcome;
+            }
             let more = policy.max_retry_count < 0
                 || i64::from(retry_count) < i64::from(policy.max_retry_count);
             if !more {
@@ -155,23 +249,33 @@ impl Host {
         reason: &str,
         mut request: InvocationRequest,
     ) -> Outcome {
+        let _in_flight = InFlight::enter(&self.in_flight);
         let invocation_id = uuid::Uuid::new_v4().to_string();
         let started = Instant::now();
-        self.add_inputs(function, &mut request);
+        self.add_inputs(function, &mut request).await;
         let result = self
             .exchange(function, &invocation_id, &request, started)
             .await;
+        let mut delivered = true;
         let result = match result {
-            Ok(r) => match self.deliver_outputs(function, &request, &r) {
+            Ok(r) => match self.deliver_outputs(function, &request, &r).await {
                 Ok(()) => Ok(r),
                 Err(e) => Err(e),
             },
-            Err(e) => Err(e),
+            Err(ExchangeError::Failed(e)) => Err(e),
+            Err(ExchangeError::NotDelivered(e)) => {
+                delivered = false;
+                Err(e)
+            }
         };
+        if delivered {
+            self.completed.fetch_add(1, Ordering::Relaxed);
+        }
         let outcome = Outcome {
             invocation_id,
             duration: started.elapsed(),
             result,
+            delivered,
         };
         let (logs, failure, detail) = match &outcome.result {
             Ok(r) => (
@@ -201,7 +305,8 @@ impl Host {
         invocation_id: &str,
         request: &InvocationRequest,
         started: Instant,
-    ) -> Result<InvocationResult, String> {
+    ) -> Result<InvocationResult, ExchangeError> {
+        use ExchangeError::{Failed, NotDelivered};
         let timeout = self.app.host.function_timeout;
         let timed_out = |t: Duration| {
             format!(
@@ -216,7 +321,7 @@ impl Host {
                 .unwrap_or_else(|_| Err(timed_out(t))),
             None => self.supervisor.wait_ready().await,
         };
-        ready.map_err(|e| format!("the handler is not available: {e}"))?;
+        ready.map_err(|e| NotDelivered(format!("the handler is not available: {e}")))?;
         let uri = format!(
             "http://127.0.0.1:{}{}",
             self.supervisor.port(),
@@ -224,7 +329,7 @@ impl Host {
         );
         let mut http_request = http::Request::post(&uri)
             .body(request.to_body())
-            .map_err(|e| format!("cannot build the invocation request: {e}"))?;
+            .map_err(|e| NotDelivered(format!("cannot build the invocation request: {e}")))?;
         *http_request.headers_mut() = invocation_headers(invocation_id);
         let remaining = timeout.map(|t| t.saturating_sub(started.elapsed()));
         let response = match self.client.send(http_request, remaining).await {
@@ -233,9 +338,18 @@ impl Host {
                 let t = timeout.unwrap_or_default();
                 let message = timed_out(t);
                 self.supervisor.restart(message.clone());
-                return Err(message);
+                return Err(Failed(message));
             }
-            Err(e) => return Err(format!("the handler did not answer POST {uri}: {e}")),
+            Err(e @ SendError::Connect(_)) => {
+                return Err(NotDelivered(format!(
+                    "the handler did not take POST {uri}: {e}"
+                )));
+            }
+            Err(e) => {
+                return Err(Failed(format!(
+                    "the handler did not answer POST {uri}: {e}"
+                )));
+            }
         };
         let content_type = response
             .headers()
@@ -251,9 +365,9 @@ impl Host {
             Err(InvocationError::EmptyBody) => {
                 let message = InvocationError::EmptyBody.to_string();
                 let Some(t) = timeout else {
-                    return Err(format!(
+                    return Err(Failed(format!(
                         "{message}; with functionTimeout -1 the host would wait forever"
-                    ));
+                    )));
                 };
                 self.console.warn(&format!(
                     "Functions.{} (Id={invocation_id}): {message}; waiting for functionTimeout ({}) as the host does",
@@ -263,25 +377,32 @@ impl Host {
                 tokio::time::sleep(t.saturating_sub(started.elapsed())).await;
                 let timeout_message = timed_out(t);
                 self.supervisor.restart(timeout_message.clone());
-                Err(format!(
+                Err(Failed(format!(
                     "{timeout_message} (the handler had returned an empty body)"
-                ))
+                )))
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(Failed(e.to_string())),
         }
     }
 
     /// Fills `Data` for non-trigger input bindings: blobs from the blob store; others are not
     /// emulated and get `null`.
-    fn add_inputs(&self, function: &FunctionMetadata, request: &mut InvocationRequest) {
+    async fn add_inputs(&self, function: &FunctionMetadata, request: &mut InvocationRequest) {
         for binding in function.inputs().filter(|b| !b.is_trigger()) {
             let value = if binding.is_type("blob") {
                 match self.resolve_property(binding, "path", request) {
-                    Ok(path) => self.blobs.lock().ok().and_then(|b| {
-                        b.get(&path).map(|blob| {
+                    Ok(path) => match self.read_blob(&path).await {
+                        Ok(blob) => blob.map(|blob| {
                             BindingValue::from_content(&blob.content, binding.data_type)
-                        })
-                    }),
+                        }),
+                        Err(e) => {
+                            self.console.warn(&format!(
+                                "Functions.{}: input '{}': {e}",
+                                function.name, binding.name
+                            ));
+                            None
+                        }
+                    },
                     Err(e) => {
                         self.console.warn(&format!(
                             "Functions.{}: input '{}': {e}",
@@ -314,12 +435,14 @@ impl Host {
     }
 
     /// Delivers queue and blob outputs; other output types are reported as not emulated.
-    fn deliver_outputs(
+    async fn deliver_outputs(
         self: &Arc<Self>,
         function: &FunctionMetadata,
         request: &InvocationRequest,
         result: &InvocationResult,
     ) -> Result<(), String> {
+        // Queue outputs are checked as Azure Storage would before anything is written.
+        let mut messages = Vec::new();
         for (name, value) in &result.outputs {
             let Some(binding) = function.binding(name) else {
                 continue;
@@ -327,16 +450,37 @@ impl Host {
             if binding.is_type("queue") {
                 let queue = self
                     .resolve_property(binding, "queueName", request)
+                    .and_then(|q| normalize_queue_name(&q))
                     .map_err(|e| format!("output '{name}': {e}"))?;
-                validate_queue_name(&queue).map_err(|e| format!("output '{name}': {e}"))?;
                 for message in value.to_messages() {
-                    self.enqueue(&queue, message);
+                    check_message_size(&message)
+                        .map_err(|e| format!("output '{name}' to queue '{queue}': {e}"))?;
+                    messages.push((queue.clone(), message));
                 }
+            }
+        }
+        for (queue, message) in messages {
+            self.enqueue(&queue, message)
+                .await
+                .map_err(|e| format!("output to queue '{queue}': {e}"))?;
+        }
+        for (name, value) in &result.outputs {
+            let Some(binding) = function.binding(name) else {
+                continue;
+            };
+            if binding.is_type("queue") {
+                continue;
             } else if binding.is_type("blob") {
                 let path = self
                     .resolve_property(binding, "path", request)
                     .map_err(|e| format!("output '{name}': {e}"))?;
-                self.write_blob(&path, value.to_bytes());
+                if self.is_remote_storage() {
+                    self.put_remote_blob(&path, value.to_bytes())
+                        .await
+                        .map_err(|e| format!("output '{name}': {e}"))?;
+                } else {
+                    self.write_blob(&path, value.to_bytes());
+                }
             } else {
                 self.console.warn(&format!(
                     "Functions.{}: output '{name}' of type '{}' is not emulated locally; its value was dropped",
@@ -345,14 +489,6 @@ impl Host {
             }
         }
         Ok(())
-    }
-
-    /// Adds a queue message and wakes the queue listeners.
-    pub(crate) fn enqueue(&self, queue: &str, body: Vec<u8>) {
-        if let Ok(mut store) = self.queues.lock() {
-            store.enqueue(queue, body, Utc::now());
-        }
-        self.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Writes a blob and starts the blob-triggered functions whose path pattern matches.
@@ -390,17 +526,35 @@ impl Host {
         let max = self.app.host.queues.max_dequeue_count.max(1);
         let mut attempt = 0;
         loop {
-            attempt += 1;
             let outcome = self.invoke_blob(function, path, reason).await;
+            if !outcome.delivered {
+                // Not a try: wait for the handler, unless the host is stopping.
+                if self.is_draining() || !self.supervisor.ready().await {
+                    self.console.warn(&format!(
+                        "Blob '{path}' was not given to Functions.{}: {}",
+                        function.name,
+                        outcome.result.as_ref().err().map_or("", String::as_str)
+                    ));
+                    return outcome;
+                }
+                tokio::time::sleep(NOT_DELIVERED_PAUSE).await;
+                continue;
+            }
+            attempt += 1;
             if outcome.result.is_ok() || attempt >= max {
                 if outcome.result.is_err() {
                     let message = json!({"FunctionId": format!("Host.Functions.{}", function.name), "BlobType": "BlockBlob",
                         "ContainerName": path.split('/').next().unwrap_or(""), "BlobName": path.split_once('/').map(|(_, n)| n).unwrap_or(""),
                         "ETag": ""});
-                    self.enqueue(
-                        "webjobs-blobtrigger-poison",
-                        message.to_string().into_bytes(),
-                    );
+                    if let Err(e) = self
+                        .enqueue(
+                            "webjobs-blobtrigger-poison",
+                            message.to_string().into_bytes(),
+                        )
+                        .await
+                    {
+                        self.console.warn(&e);
+                    }
                     self.console.warn(&format!(
                         "Blob '{path}' failed {attempt} times in Functions.{}: poison message written to queue 'webjobs-blobtrigger-poison'",
                         function.name
@@ -420,7 +574,10 @@ impl Host {
         let Trigger::Blob { path: pattern } = &function.trigger else {
             return failed_outcome("not a blob-triggered function");
         };
-        let blob = self.blobs.lock().ok().and_then(|b| b.get(path).cloned());
+        let blob = match self.read_blob(path).await {
+            Ok(blob) => blob,
+            Err(e) => return failed_outcome(&e),
+        };
         let Some(blob) = blob else {
             return failed_outcome(&format!(
                 "blob '{path}' does not exist in the local blob store"
@@ -446,5 +603,7 @@ pub(crate) fn failed_outcome(message: &str) -> Outcome {
         invocation_id: uuid::Uuid::new_v4().to_string(),
         duration: Duration::ZERO,
         result: Err(message.to_owned()),
+        // A failure of the trigger's own (a missing blob): it counts as a try.
+        delivered: true,
     }
 }

@@ -61,6 +61,11 @@ enum Command {
         /// Serve this deployment zip (from `cargo azfn package`) instead of an app folder.
         #[arg(long, value_name = "FILE.zip", conflicts_with = "no_build")]
         package: Option<PathBuf>,
+        /// Where queues and blobs live: in memory (kept in the app folder's .azfn/state between runs),
+        /// Azurite on its default ports, or the account of the AzureWebJobsStorage connection
+        /// string.
+        #[arg(long, value_enum, default_value = "memory")]
+        storage: dispatch::backend::StorageKind,
     },
     /// Build the app and write the zip that Azure Functions runs as is, for zip deploy.
     ///
@@ -204,6 +209,7 @@ fn main() -> ExitCode {
                 no_build,
                 package,
                 head_timeout,
+                storage,
             } => {
                 start::run(start::StartOptions {
                     app,
@@ -211,6 +217,7 @@ fn main() -> ExitCode {
                     no_build,
                     package,
                     head_timeout,
+                    storage,
                 })
                 .await
             }

@@ -4,19 +4,19 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use azfn_host::config::LocalSettings;
-use azfn_host::{BlobStore, FunctionApp, QueueStore, Router};
+use azfn_host::{FunctionApp, Router};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 use crate::client::HttpClient;
 use crate::console::Console;
-use crate::dispatch::Host;
+use crate::dispatch::backend::{self, Backend, StorageKind};
+use crate::dispatch::{Host, drain};
 use crate::error::CliError;
 use crate::supervisor::Supervisor;
 use crate::triggers;
@@ -33,6 +33,8 @@ pub(crate) struct StartOptions {
     pub(crate) head_timeout: std::time::Duration,
     /// A zip from `cargo azfn package` to serve instead of an app folder.
     pub(crate) package: Option<PathBuf>,
+    /// Where queues and blobs live.
+    pub(crate) storage: StorageKind,
 }
 
 /// A fresh temporary folder, removed on drop.
@@ -234,6 +236,27 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         .local_addr()
         .map_err(|e| CliError(format!("cannot read the listening address: {e}")))?;
 
+    // Local storage is kept in the app folder (for a package: the --app folder, if any).
+    let state_root = source
+        .settings_dir
+        .clone()
+        .or_else(|| options.package.is_none().then(|| source.root.clone()));
+    let azurite_data = state_root
+        .as_deref()
+        .unwrap_or(&source.root)
+        .join(".azfn/azurite");
+    let backend = backend::choose(
+        options.storage,
+        &lookup,
+        &azurite_data,
+        console,
+        HttpClient::new(),
+    )?;
+    let state = matches!(backend, Backend::Memory)
+        .then(|| drain::state_dir(state_root.as_deref(), console))
+        .flatten();
+    let (queues, blobs) = drain::restore(state.as_ref(), app.host.queues, console)?;
+
     let handler_port = free_port()?;
     let client = HttpClient::new();
     // From here on Ctrl-C stops cleanly (before, it ends the process, and `cargo build` with it).
@@ -252,19 +275,15 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         }
     };
 
-    let (storage_changed, _) = watch::channel(0u64);
-    let queue_options = app.host.queues;
-    let host = Arc::new(Host {
-        app: app.clone(),
+    let host = Arc::new(Host::new(
+        app.clone(),
         router,
-        supervisor: supervisor.clone(),
+        supervisor.clone(),
         client,
         console,
-        queues: Mutex::new(QueueStore::new(queue_options)),
-        blobs: Mutex::new(BlobStore::new()),
-        storage_changed,
         settings,
-    });
+        (queues, blobs, backend),
+    ));
 
     console.functions_table(&app, &format!("http://localhost:{}", address.port()));
     console.plain(&format!("Listening on http://{address}"));
@@ -302,12 +321,12 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     let result = tokio::select! {
         () = serve => Ok(()),
         signal = shutdown.recv() => {
-            console.info(&format!("{signal} received: stopping the handler."));
+            console.info(&format!("{signal} received: stopping."));
             Ok(())
         }
         message = supervisor.failed() => Err(CliError(message)),
     };
-    supervisor.shutdown().await;
+    drain::stop(&host, state.as_ref()).await;
     if result.is_ok() {
         console.info("Stopped.");
     }

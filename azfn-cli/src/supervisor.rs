@@ -155,6 +155,23 @@ impl Supervisor {
         })
     }
 
+    /// Waits, without a time limit, until the handler answers (true) or will not answer again
+    /// (false: it stopped, failed, or the host is shutting down). Queue listeners wait here
+    /// before taking a message, as the host does not dequeue for a worker that cannot take it.
+    pub(crate) async fn ready(&self) -> bool {
+        let mut state = self.state.clone();
+        loop {
+            match &*state.borrow_and_update() {
+                HandlerState::Ready => return true,
+                HandlerState::Stopped(_) | HandlerState::Failed(_) => return false,
+                HandlerState::Starting => {}
+            }
+            if state.changed().await.is_err() {
+                return false;
+            }
+        }
+    }
+
     /// Resolves when the handler failed for good (the host would stop).
     pub(crate) async fn failed(&self) -> String {
         let mut state = self.state.clone();

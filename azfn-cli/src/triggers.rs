@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use azfn_host::config::{TimerTrigger, resolve_app_settings};
 use azfn_host::payload::{ScheduleStatus, Sys, TimerInfo};
-use azfn_host::storage::{FailedMessage, validate_queue_name};
+use azfn_host::storage::{BlobPathPattern, FailedMessage, normalize_queue_name};
 use azfn_host::{FunctionMetadata, InvocationRequest, Schedule, Trigger};
 use chrono::{DateTime, Utc};
 
-use crate::dispatch::Host;
+use crate::dispatch::{Host, NOT_DELIVERED_PAUSE};
 use crate::error::CliError;
 
 /// How often an idle queue listener looks again even without a change signal.
@@ -26,6 +26,11 @@ pub(crate) enum Listener {
     Queue {
         function: FunctionMetadata,
         queue: String,
+    },
+    /// A blob trigger over Azure Storage (in memory, writing a blob fires it directly).
+    BlobScan {
+        function: FunctionMetadata,
+        pattern: BlobPathPattern,
     },
 }
 
@@ -53,7 +58,7 @@ pub(crate) fn listeners(
             }
             Trigger::Queue { queue_name } => {
                 let queue = resolve_app_settings(queue_name, host_settings)
-                    .and_then(|q| validate_queue_name(&q).map(|()| q))
+                    .and_then(|q| normalize_queue_name(&q))
                     .map_err(|e| {
                         CliError(format!(
                             "{}: function '{}': {e}",
@@ -65,6 +70,14 @@ pub(crate) fn listeners(
                     function: function.clone(),
                     queue,
                 });
+            }
+            Trigger::Blob { path } => {
+                if let Ok(pattern) = BlobPathPattern::parse(path) {
+                    listeners.push(Listener::BlobScan {
+                        function: function.clone(),
+                        pattern,
+                    });
+                }
             }
             _ => {}
         }
@@ -81,6 +94,11 @@ pub(crate) async fn run(host: Arc<Host>, listener: Listener) {
             trigger,
         } => run_timer(host, function, schedule, trigger).await,
         Listener::Queue { function, queue } => run_queue(host, function, queue).await,
+        Listener::BlobScan { function, pattern } => {
+            if host.is_remote_storage() {
+                run_blob_scan(host, function, pattern).await;
+            }
+        }
     }
 }
 
@@ -145,19 +163,49 @@ async fn run_timer(
             return;
         };
         sleep_until(next).await;
+        if host.is_draining() {
+            return;
+        }
         fire(host.clone(), function.clone(), last, "Timer fired").await;
         last = Some(next);
     }
 }
 
+/// Waits until the handler can take an invocation; false when the host is stopping (or the
+/// handler will not come back, in which case this waits for the stop).
+async fn wait_for_handler(host: &Host) -> bool {
+    let mut draining = host.draining.subscribe();
+    if *draining.borrow_and_update() {
+        return false;
+    }
+    let ready = tokio::select! {
+        ready = host.supervisor.ready() => ready,
+        _ = draining.wait_for(|d| *d) => return false,
+    };
+    if ready && !host.is_draining() {
+        return true;
+    }
+    let _ = draining.wait_for(|d| *d).await;
+    false
+}
+
+/// Takes messages one at a time while the handler can take them: a message is only dequeued
+/// when the handler is ready and the host is not stopping; one that reached no handler goes
+/// back untouched; one whose invocation started and failed counts as a try.
 async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
     let mut changes = host.storage_changed.subscribe();
     loop {
-        let message = host
-            .queues
-            .lock()
-            .ok()
-            .and_then(|mut q| q.dequeue(&queue, Utc::now()));
+        if !wait_for_handler(&host).await {
+            return;
+        }
+        let message = match host.take_message(&queue).await {
+            Ok(m) => m,
+            Err(e) => {
+                host.console
+                    .warn(&format!("Functions.{}: {e}", function.name));
+                None
+            }
+        };
         let Some(message) = message else {
             let next_visible = host
                 .queues
@@ -168,7 +216,11 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
                 .map(|t| (t - Utc::now()).to_std().unwrap_or(Duration::ZERO))
                 .unwrap_or(QUEUE_POLL)
                 .min(QUEUE_POLL);
-            let _ = tokio::time::timeout(wait, changes.changed()).await;
+            let mut draining = host.draining.subscribe();
+            tokio::select! {
+                _ = tokio::time::timeout(wait, changes.changed()) => {}
+                _ = draining.wait_for(|d| *d) => {}
+            }
             continue;
         };
         let name = function.name.clone();
@@ -180,16 +232,23 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
                 InvocationRequest::queue(&f, &m, &Sys::new(&name))
             })
             .await;
-        let Ok(mut store) = host.queues.lock() else {
-            return;
-        };
         if outcome.result.is_ok() {
-            store.complete(&queue, &message.id, &message.pop_receipt);
+            host.complete_message(&queue, &message).await;
             continue;
         }
-        let settled = store.fail(&queue, &message, Utc::now());
-        drop(store);
-        match settled {
+        if !outcome.delivered {
+            if host.release_message(&queue, &message).await {
+                host.note_put_back();
+                host.console.info(&format!(
+                    "Message '{}' went back to queue '{queue}' untouched: it reached no handler",
+                    message.id
+                ));
+                host.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
+            }
+            tokio::time::sleep(NOT_DELIVERED_PAUSE).await;
+            continue;
+        }
+        match host.fail_message(&queue, &message).await {
             FailedMessage::Poisoned { poison_queue, .. } => {
                 host.console.warn(&format!(
                     "Message '{}' has reached MaxDequeueCount of {}. Moving message to queue '{poison_queue}'.",
@@ -199,6 +258,61 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
                 host.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
             }
             FailedMessage::Retry { .. } | FailedMessage::Gone => {}
+        }
+    }
+}
+
+/// How often a blob scanner lists its container when nothing signals a change.
+const BLOB_SCAN: Duration = Duration::from_secs(1);
+
+/// Scans the container of a blob trigger over Azure Storage: each blob version without a blob
+/// receipt for this function is given to it (when the handler can take it), then a receipt is
+/// written, so that each version fires the function once.
+async fn run_blob_scan(host: Arc<Host>, function: FunctionMetadata, pattern: BlobPathPattern) {
+    let (container, blob_pattern) = pattern
+        .as_str()
+        .split_once('/')
+        .unwrap_or((pattern.as_str(), ""));
+    let prefix = blob_pattern.split('{').next().unwrap_or("").to_owned();
+    let container = container.to_owned();
+    let mut changes = host.storage_changed.subscribe();
+    let mut last_error = String::new();
+    loop {
+        if !wait_for_handler(&host).await {
+            return;
+        }
+        match host
+            .unprocessed_blobs(&function.name, &container, &prefix)
+            .await
+        {
+            Ok(blobs) => {
+                last_error.clear();
+                for (path, etag) in blobs {
+                    if pattern.matches(&path).is_none() {
+                        continue;
+                    }
+                    if host.is_draining() {
+                        return;
+                    }
+                    let outcome = host
+                        .run_blob_trigger(&function, &path, "New blob detected")
+                        .await;
+                    if outcome.delivered {
+                        host.write_receipt(&function.name, &path, &etag).await;
+                    }
+                }
+            }
+            Err(e) if e != last_error => {
+                host.console
+                    .warn(&format!("Functions.{}: {e}", function.name));
+                last_error = e;
+            }
+            Err(_) => {}
+        }
+        let mut draining = host.draining.subscribe();
+        tokio::select! {
+            _ = tokio::time::timeout(BLOB_SCAN, changes.changed()) => {}
+            _ = draining.wait_for(|d| *d) => {}
         }
     }
 }

@@ -34,6 +34,7 @@ pub mod payload;
 pub mod response;
 pub mod routing;
 pub mod schedule;
+pub mod state;
 pub mod storage;
 
 pub use config::{AppError, Binding, FunctionApp, FunctionMetadata, HostConfig, Trigger};

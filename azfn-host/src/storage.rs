@@ -71,6 +71,38 @@ pub fn poison_queue_name(queue: &str) -> String {
     format!("{queue}-poison")
 }
 
+/// The largest queue message Azure Storage accepts: 64 KiB of encoded message text.
+pub const MAX_ENCODED_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// The largest message content that fits [`MAX_ENCODED_MESSAGE_BYTES`] once base64-encoded (the
+/// host's default `messageEncoding`): 48 KiB.
+pub const MAX_MESSAGE_CONTENT_BYTES: usize = MAX_ENCODED_MESSAGE_BYTES / 4 * 3;
+
+/// The length of `content` as Azure Storage receives it from the host: base64-encoded.
+pub fn encoded_message_len(content: &[u8]) -> usize {
+    content.len().div_ceil(3) * 4
+}
+
+/// Refuses a message that Azure Storage would refuse (`413 RequestBodyTooLarge`): over 64 KiB
+/// once base64-encoded, as the host writes it.
+pub fn check_message_size(content: &[u8]) -> Result<(), String> {
+    let encoded = encoded_message_len(content);
+    if encoded <= MAX_ENCODED_MESSAGE_BYTES {
+        return Ok(());
+    }
+    Err(format!(
+        "the queue message is {} bytes ({encoded} bytes base64-encoded, as the host sends it) and Azure Storage refuses messages over {MAX_ENCODED_MESSAGE_BYTES} bytes encoded (413 RequestBodyTooLarge): keep message content within {MAX_MESSAGE_CONTENT_BYTES} bytes, or write the data to a blob and queue its name",
+        content.len()
+    ))
+}
+
+/// Lower-cases a queue name as the storage extension does ("must be lowercase, coerce here to
+/// be nice") and then checks it.
+pub fn normalize_queue_name(name: &str) -> Result<String, String> {
+    let lower = name.to_lowercase();
+    validate_queue_name(&lower).map(|()| lower)
+}
+
 /// Checks an Azure queue name: 3-63 characters, lower-case letters, digits and single hyphens,
 /// starting and ending with a letter or digit.
 pub fn validate_queue_name(name: &str) -> Result<(), String> {
@@ -196,6 +228,46 @@ impl QueueStore {
         }
     }
 
+    /// Puts back a message that was taken but never delivered to the handler (nothing listened):
+    /// visible again at once, its `DequeueCount` as before the dequeue. False when it is gone.
+    pub fn release(&mut self, queue: &str, message: &QueueMessage, now: DateTime<Utc>) -> bool {
+        let Some(stored) = self.queues.get_mut(queue).and_then(|messages| {
+            messages
+                .iter_mut()
+                .find(|m| m.id == message.id && m.pop_receipt == message.pop_receipt)
+        }) else {
+            return false;
+        };
+        stored.dequeue_count = stored.dequeue_count.saturating_sub(1);
+        stored.next_visible_time = now;
+        stored.pop_receipt = String::new();
+        true
+    }
+
+    /// Adds a message as it was stored before (restored state), keeping its id, dequeue count
+    /// and times; it is visible at once.
+    pub fn restore(&mut self, queue: &str, mut message: QueueMessage, now: DateTime<Utc>) {
+        message.next_visible_time = now;
+        message.pop_receipt = String::new();
+        self.queues
+            .entry(queue.to_owned())
+            .or_default()
+            .push(message);
+    }
+
+    /// How many messages are stored: `(in ordinary queues, in poison queues)`.
+    pub fn counts(&self) -> (usize, usize) {
+        self.queues
+            .iter()
+            .fold((0, 0), |(plain, poison), (name, messages)| {
+                if name.ends_with("-poison") {
+                    (plain, poison + messages.len())
+                } else {
+                    (plain + messages.len(), poison)
+                }
+            })
+    }
+
     /// The messages of a queue, visible or not, oldest first.
     pub fn messages(&self, queue: &str) -> &[QueueMessage] {
         self.queues.get(queue).map(Vec::as_slice).unwrap_or(&[])
@@ -298,6 +370,21 @@ impl BlobStore {
     /// Reads a blob.
     pub fn get(&self, path: &str) -> Option<&Blob> {
         self.blobs.get(path)
+    }
+
+    /// Stores a blob as it was before (restored state).
+    pub fn restore(&mut self, path: &str, blob: Blob) {
+        self.blobs.insert(path.to_owned(), blob);
+    }
+
+    /// How many blobs are stored.
+    pub fn len(&self) -> usize {
+        self.blobs.len()
+    }
+
+    /// Whether no blob is stored.
+    pub fn is_empty(&self) -> bool {
+        self.blobs.is_empty()
     }
 
     /// Every blob path, sorted.
@@ -507,6 +594,59 @@ mod tests {
                 .is_none()
         );
         assert!(store.messages("q").is_empty());
+    }
+
+    #[test]
+    fn undelivered_messages_go_back_untouched() {
+        let mut store = QueueStore::new(QueueOptions::default());
+        let id = store.enqueue("q", b"a".to_vec(), t0());
+        let m = store.dequeue("q", t0()).unwrap();
+        assert_eq!(m.dequeue_count, 1);
+        assert!(store.dequeue("q", t0()).is_none());
+        assert!(store.release("q", &m, t0()));
+        assert!(
+            !store.release("q", &m, t0()),
+            "the pop receipt is stale now"
+        );
+        let again = store.dequeue("q", t0()).unwrap();
+        assert_eq!((again.id.as_str(), again.dequeue_count), (id.as_str(), 1));
+        assert!(!store.complete("q", &m.id, &m.pop_receipt));
+        assert!(store.complete("q", &again.id, &again.pop_receipt));
+        assert_eq!(store.counts(), (0, 0));
+    }
+
+    #[test]
+    fn restored_messages_keep_their_identity() {
+        let mut store = QueueStore::new(QueueOptions::default());
+        store.enqueue("q", b"a".to_vec(), t0());
+        let mut m = store.dequeue("q", t0()).unwrap();
+        m.dequeue_count = 3;
+        let mut other = QueueStore::new(QueueOptions::default());
+        other.restore("q", m.clone(), t0());
+        other.restore("q-poison", m.clone(), t0());
+        assert_eq!(other.counts(), (1, 1));
+        let back = other.dequeue("q", t0()).unwrap();
+        assert_eq!((back.id, back.dequeue_count, back.body), (m.id, 4, m.body));
+    }
+
+    #[test]
+    fn the_size_limit_applies_to_the_base64_encoded_message() {
+        assert_eq!(MAX_MESSAGE_CONTENT_BYTES, 49_152);
+        assert!(check_message_size(&vec![b'.'; MAX_MESSAGE_CONTENT_BYTES]).is_ok());
+        let e = check_message_size(&vec![b'.'; MAX_MESSAGE_CONTENT_BYTES + 1]).unwrap_err();
+        assert!(e.contains("65540 bytes base64-encoded"), "{e}");
+        assert!(e.contains("413 RequestBodyTooLarge"), "{e}");
+        assert!(check_message_size(&vec![0; 70 * 1024]).is_err());
+        assert_eq!(encoded_message_len(b""), 0);
+        assert_eq!(encoded_message_len(b"a"), 4);
+    }
+
+    #[test]
+    fn queue_names_are_lowercased_as_the_extension_does() {
+        assert_eq!(normalize_queue_name("Orders").unwrap(), "orders");
+        assert_eq!(normalize_queue_name("orders-1").unwrap(), "orders-1");
+        assert!(normalize_queue_name("Or_ders").is_err());
+        assert!(normalize_queue_name("AB").is_err());
     }
 
     #[test]

@@ -144,12 +144,27 @@ impl Start {
 
     /// [`Start::launch`] with more arguments for `cargo-azfn start`.
     pub(crate) fn launch_with(app: &Path, build: bool, extra: &[&str]) -> (Child, Lines, PathBuf) {
+        Start::launch_in(app, build, extra, &unique("state"))
+    }
+
+    /// [`Start::launch`] keeping the local storage state in `state` (`AZFN_STATE_DIR`; by
+    /// default every start gets a fresh one, so that nothing is written into the fixtures).
+    pub(crate) fn launch_with_state(
+        app: &Path,
+        build: bool,
+        state: &Path,
+    ) -> (Child, Lines, PathBuf) {
+        Start::launch_in(app, build, &[], state)
+    }
+
+    fn launch_in(app: &Path, build: bool, extra: &[&str], state: &Path) -> (Child, Lines, PathBuf) {
         let mut command = Command::new(BIN);
         command
             .args(["azfn", "start", "--port", "0"])
             .args(extra)
             .arg("--app")
-            .arg(app);
+            .arg(app)
+            .env("AZFN_STATE_DIR", state);
         if build {
             if let Some(target) = target_dir() {
                 command.env("CARGO_TARGET_DIR", target);
@@ -210,6 +225,16 @@ impl Start {
         Start::listening(Start::launch_with(app, build, extra), timeout)
     }
 
+    /// [`Start::run`] keeping the local storage state in `state`.
+    pub(crate) fn run_with_state(
+        app: &Path,
+        build: bool,
+        timeout: Duration,
+        state: &Path,
+    ) -> Start {
+        Start::listening(Start::launch_with_state(app, build, state), timeout)
+    }
+
     /// Spawns `cargo-azfn azfn <args>` (which must end up listening, e.g. `start --package
     /// FILE --port 0`) and waits up to [`WAIT`] for its `Listening on` line.
     pub(crate) fn with_args(args: &[&std::ffi::OsStr]) -> Start {
@@ -217,14 +242,18 @@ impl Start {
     }
 
     /// [`Start::with_args`] with extra environment variables for `cargo-azfn` (and so for the
-    /// `cargo build` it runs), waiting up to `timeout`.
+    /// `cargo build` it runs), waiting up to `timeout`. The local storage state goes to a fresh
+    /// folder unless `env` names `AZFN_STATE_DIR`.
     pub(crate) fn with_args_env(
         args: &[&std::ffi::OsStr],
         env: &[(&str, &std::ffi::OsStr)],
         timeout: Duration,
     ) -> Start {
         let mut command = Command::new(BIN);
-        command.arg("azfn").args(args);
+        command
+            .arg("azfn")
+            .args(args)
+            .env("AZFN_STATE_DIR", unique("state"));
         for (name, value) in env {
             command.env(name, value);
         }
