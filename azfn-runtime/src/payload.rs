@@ -379,8 +379,10 @@ mod tests {
         let thorough = parse_values(br#"{"Data": {"big": 9E9999999}}"#).err();
         assert!(thorough.is_some_and(|e| e.contains("number out of range")));
         // Likewise a `\u` escape that is half a character (found by fuzz_targets/payload.rs).
-        let p = parse(r#"{"Data": {"s": "\uDADD", "t": "\uD800\n", "ok": 1}, "Metadata": {"k\uDADD": 1}}"#)
-            .expect("accepted by the fast path");
+        let p = parse(
+            r#"{"Data": {"s": "\uDADD", "t": "\uD800\n", "ok": 1}, "Metadata": {"k\uDADD": 1}}"#,
+        )
+        .expect("accepted by the fast path");
         assert_eq!(p.get("s"), Some(&Value::Null));
         assert_eq!(p.get("t"), Some(&Value::Null));
         assert_eq!(p.get("ok"), Some(&json!(1)));

@@ -32,7 +32,9 @@ fn strings(table: &toml::Table, section: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
-/// The packages of `cargo metadata`: every target, dev-dependencies included.
+/// The packages `cargo deny` checks: those the workspace's crates reach through their normal
+/// and build dependencies, on every target, and through their dev-dependencies unless
+/// `[graph] exclude-dev` (read from `cargo metadata`'s resolved graph).
 fn packages() -> &'static Vec<Value> {
     static PACKAGES: OnceLock<Vec<Value>> = OnceLock::new();
     PACKAGES.get_or_init(|| {
@@ -48,7 +50,49 @@ fn packages() -> &'static Vec<Value> {
             String::from_utf8_lossy(&out.stderr)
         );
         let metadata: Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
-        metadata["packages"].as_array().expect("packages").clone()
+        let exclude_dev = deny()
+            .get("graph")
+            .and_then(|g| g.get("exclude-dev"))
+            .and_then(toml::Value::as_bool)
+            == Some(true);
+        let nodes: BTreeMap<&str, &Value> = metadata["resolve"]["nodes"]
+            .as_array()
+            .expect("resolve.nodes")
+            .iter()
+            .map(|n| (n["id"].as_str().unwrap(), n))
+            .collect();
+        let members: BTreeSet<&str> = metadata["workspace_members"]
+            .as_array()
+            .expect("workspace_members")
+            .iter()
+            .map(|m| m.as_str().unwrap())
+            .collect();
+        let mut reached: BTreeSet<&str> = members.clone();
+        let mut todo: Vec<&str> = members.iter().copied().collect();
+        while let Some(id) = todo.pop() {
+            for dep in nodes[id]["deps"].as_array().expect("deps") {
+                let followed = dep["dep_kinds"]
+                    .as_array()
+                    .expect("dep_kinds")
+                    .iter()
+                    .any(|k| match k["kind"].as_str() {
+                        None | Some("build") => true,
+                        Some("dev") => !exclude_dev && members.contains(id),
+                        Some(_) => false,
+                    });
+                let pkg = dep["pkg"].as_str().unwrap();
+                if followed && reached.insert(pkg) {
+                    todo.push(pkg);
+                }
+            }
+        }
+        metadata["packages"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .filter(|p| reached.contains(p["id"].as_str().unwrap()))
+            .cloned()
+            .collect()
     })
 }
 
