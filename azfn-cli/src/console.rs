@@ -30,12 +30,28 @@ pub(crate) struct InvocationLine<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Console {
     color: bool,
+    verbose: bool,
 }
 
 impl Console {
     pub(crate) fn new() -> Console {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        Console { color }
+        Console {
+            color,
+            verbose: false,
+        }
+    }
+
+    /// The same console, printing [`Console::debug`] lines when `verbose` (`--verbose`).
+    pub(crate) fn with_verbose(self, verbose: bool) -> Console {
+        Console { verbose, ..self }
+    }
+
+    /// A debug line, printed only with `--verbose`.
+    pub(crate) fn debug(&self, text: &str) {
+        if self.verbose {
+            self.emit(&format!("{} {}", self.stamp(), self.paint(DIM, text)));
+        }
     }
 
     fn paint(&self, color: &str, text: &str) -> String {
@@ -123,7 +139,8 @@ impl Console {
         }
     }
 
-    /// The functions table printed at start.
+    /// The functions table printed at start: the served functions, then the errored ones with
+    /// their reason.
     pub(crate) fn functions_table(&self, app: &FunctionApp, base_url: &str) {
         self.emit("");
         self.emit(&self.paint(CYAN, "Functions:"));
@@ -131,8 +148,19 @@ impl Console {
             .functions
             .iter()
             .map(|f| f.name.len())
+            .chain(app.errors.iter().map(|e| e.name.len()))
             .max()
             .unwrap_or(0);
+        let kind = app
+            .functions
+            .iter()
+            .map(|f| f.trigger_binding().binding_type.len())
+            .max()
+            .unwrap_or(0)
+            .max(14);
+        if app.functions.is_empty() && app.errors.is_empty() {
+            self.emit("  (none: no folder holds a function.json)");
+        }
         for f in &app.functions {
             let trigger = f.trigger_binding().binding_type.clone();
             let what = match &f.trigger {
@@ -154,13 +182,20 @@ impl Console {
                 Trigger::Timer(t) => format!("schedule {}", t.schedule),
                 Trigger::Queue { queue_name } => format!("queue {queue_name}"),
                 Trigger::Blob { path } => format!("blob {path}"),
-                Trigger::Other(_) => format!("POST {base_url}/admin/functions/{}", f.name),
+                Trigger::Other(_) => format!(
+                    "not emulated (invoke: POST {base_url}/admin/functions/{})",
+                    f.name
+                ),
             };
             let disabled = if f.disabled { " (disabled)" } else { "" };
             self.emit(&format!(
-                "  {:width$}  {:14} {what}{disabled}",
+                "  {:width$}  {:kind$} {what}{disabled}",
                 f.name, trigger
             ));
+        }
+        for e in &app.errors {
+            let line = format!("  {:width$}  {:kind$} {}", e.name, "error", e.message);
+            self.emit(&self.paint(RED, &line));
         }
         self.emit("");
     }

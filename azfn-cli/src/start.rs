@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use azfn_host::config::LocalSettings;
-use azfn_host::{BlobStore, FunctionApp, QueueStore, Router};
+use azfn_host::{BlobStore, FunctionApp, LaunchSpec, QueueStore};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -18,6 +18,7 @@ use crate::client::HttpClient;
 use crate::console::Console;
 use crate::dispatch::Host;
 use crate::error::CliError;
+use crate::front::{Cors, Front, Keys};
 use crate::supervisor::Supervisor;
 use crate::triggers;
 
@@ -31,6 +32,13 @@ pub(crate) struct StartOptions {
     pub(crate) no_build: bool,
     /// A zip from `cargo azfn package` to serve instead of an app folder.
     pub(crate) package: Option<PathBuf>,
+    /// `--cors`: allowed origins, comma-separated.
+    pub(crate) cors: Option<String>,
+    pub(crate) cors_credentials: bool,
+    /// `--functions`: serve only these.
+    pub(crate) functions: Vec<String>,
+    pub(crate) verbose: bool,
+    pub(crate) enforce_keys: bool,
 }
 
 /// A fresh temporary folder, removed on drop.
@@ -75,10 +83,19 @@ fn source(options: &StartOptions, console: Console) -> Result<Source, CliError> 
                 root.display()
             )));
         }
+        // Like `func start`, a folder that is no cargo project (a Go or Python handler) is served
+        // as it is.
+        let cargo = root.join("Cargo.toml").is_file();
+        if !cargo && !options.no_build {
+            console.info(&format!(
+                "{} has no Cargo.toml: serving it as it is, without a build step",
+                root.display()
+            ));
+        }
         return Ok(Source {
             root,
             settings_dir: None,
-            build: !options.no_build,
+            build: cargo && !options.no_build,
             _unpacked: None,
         });
     };
@@ -188,7 +205,7 @@ impl Shutdown {
 
 /// Runs `cargo azfn start` until Ctrl-C (Ok) or a fatal handler failure (Err).
 pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
-    let console = Console::new();
+    let console = Console::new().with_verbose(options.verbose);
     let source = source(&options, console)?;
     if source.build {
         console.info(&format!(
@@ -201,8 +218,15 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     if let Some(dir) = &source.settings_dir {
         app.settings = LocalSettings::load(&dir.join("local.settings.json"))?;
     }
-    let app = Arc::new(app);
-    let router = Router::from_app(&app).map_err(|e| CliError(e.to_string()))?;
+    crate::functions::select(&mut app, &options.functions)?;
+    let front = Arc::new(Front {
+        cors: Cors::new(
+            options.cors.as_deref(),
+            options.cors_credentials,
+            &app.settings,
+        )?,
+        keys: options.enforce_keys.then(Keys::random),
+    });
 
     let host_env: BTreeMap<String, String> = std::env::vars_os()
         .map(|(k, v)| {
@@ -217,6 +241,9 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         settings.entry(k.clone()).or_insert_with(|| v.clone());
     }
     let lookup = |k: &str| settings.get(k).cloned();
+    crate::functions::set_up(&mut app, &lookup, console);
+    let router = crate::functions::router(&mut app);
+    let app = Arc::new(app);
     let listeners = triggers::listeners(&lookup, &app.functions)?;
 
     let port = options
@@ -242,6 +269,13 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         app.functions.len(),
         app.root.display()
     ));
+    let spec = LaunchSpec::new(&app, &host_env, handler_port, "");
+    console.debug(&format!(
+        "Handler launch: {} {} (working directory {}, FUNCTIONS_CUSTOMHANDLER_PORT={handler_port})",
+        spec.program.display(),
+        spec.args.join(" "),
+        spec.working_dir.display()
+    ));
     let supervisor = tokio::select! {
         started = Supervisor::start(app.clone(), handler_port, host_env, console, client.clone()) => started?,
         signal = shutdown.recv() => {
@@ -265,6 +299,13 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     });
 
     console.functions_table(&app, &format!("http://localhost:{}", address.port()));
+    if front.cors.enabled() {
+        console.info(&front.cors.describe());
+    }
+    if let Some(keys) = &front.keys {
+        console.plain(&format!("Function key (default): {}", keys.function));
+        console.plain(&format!("Master key: {}", keys.master));
+    }
     console.plain(&format!("Listening on http://{address}"));
     console.plain("Press Ctrl-C to stop.");
 
@@ -283,9 +324,12 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
                 }
             };
             let host = host.clone();
+            let front = front.clone();
             tokio::spawn(async move {
-                let service =
-                    service_fn(move |request| crate::server::handle(host.clone(), request));
+                let front = front.clone();
+                let service = service_fn(move |request| {
+                    crate::server::handle(host.clone(), front.clone(), request)
+                });
                 let _ = http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
