@@ -47,6 +47,11 @@ impl Console {
         Console { verbose, ..self }
     }
 
+    /// Whether lines are coloured (also asked of `cargo build`).
+    pub(crate) fn color(&self) -> bool {
+        self.color
+    }
+
     /// A debug line, printed only with `--verbose`.
     pub(crate) fn debug(&self, text: &str) {
         if self.verbose {
@@ -93,10 +98,20 @@ impl Console {
     }
 
     /// A line the handler wrote; stderr lines are errors unless they mention "warn" (§2.4).
+    ///
+    /// An azfn handler prints each log line (`LEVEL [function id] text`) and also returns it in
+    /// the invocation's `Logs`, printed under the invocation: for payload-mode functions the
+    /// printed copy is shown only with `--verbose`, so that each line shows once.
     pub(crate) fn handler_output(&self, line: &str, stderr: bool) {
         let line = strip_prefix_ci(line, "LanguageWorkerConsoleLog")
             .or_else(|| strip_prefix_ci(line, "azfuncjsonlog:"))
             .unwrap_or(line);
+        if echoed_log_function(line).is_some_and(logs_come_back) {
+            if self.verbose {
+                self.debug(&format!("[handler] {line}"));
+            }
+            return;
+        }
         let (tag, color) = if !stderr {
             ("[handler]", DIM)
         } else if line.to_ascii_lowercase().contains("warn") {
@@ -199,6 +214,46 @@ impl Console {
         }
         self.emit("");
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn azfn_log_lines_are_recognized() {
+        assert_eq!(
+            echoed_log_function("INFO [hello 2a92684c-24d2-4a3e-9577-804915def0ee] processing"),
+            Some("hello")
+        );
+        assert_eq!(echoed_log_function("INFO [hello] processing"), None);
+        assert_eq!(echoed_log_function("payload handler listening"), None);
+    }
+}
+
+/// The functions whose log lines come back in `Logs` (payload mode), set once at start.
+static LOGS_COME_BACK: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Records the functions whose log lines come back in `Logs` (payload-mode functions).
+pub(crate) fn set_logs_come_back(functions: Vec<String>) {
+    let _ = LOGS_COME_BACK.set(functions);
+}
+
+fn logs_come_back(function: &str) -> bool {
+    LOGS_COME_BACK
+        .get()
+        .is_some_and(|names| names.iter().any(|n| n.eq_ignore_ascii_case(function)))
+}
+
+/// The function of an azfn log line `LEVEL [function invocation-id] text`.
+fn echoed_log_function(line: &str) -> Option<&str> {
+    let (level, rest) = line.split_once(' ')?;
+    if !["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&level) {
+        return None;
+    }
+    let inner = rest.strip_prefix('[')?.split_once(']')?.0;
+    let (function, id) = inner.split_once(' ')?;
+    (id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')).then_some(function)
 }
 
 fn strip_prefix_ci<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {

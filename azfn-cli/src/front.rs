@@ -152,7 +152,11 @@ pub(crate) struct Keys {
 impl Keys {
     pub(crate) fn random() -> Keys {
         let key = || {
-            format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+            format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            )
         };
         Keys {
             function: key(),
@@ -162,7 +166,12 @@ impl Keys {
 
     /// Whether a request with these headers and query may call a function of `level`: the key
     /// comes from the `x-functions-key` header or the `code` query parameter.
-    pub(crate) fn admits(&self, level: AuthLevel, headers: &HeaderMap, query: Option<&str>) -> bool {
+    pub(crate) fn admits(
+        &self,
+        level: AuthLevel,
+        headers: &HeaderMap,
+        query: Option<&str>,
+    ) -> bool {
         let given = headers
             .get("x-functions-key")
             .and_then(|v| v.to_str().ok())
@@ -218,7 +227,11 @@ mod tests {
         let c = Cors::new(None, false, &settings).unwrap();
         assert!(c.allows("http://a"));
         assert!(Cors::new(Some("*"), true, &settings).is_err());
-        assert!(!Cors::new(None, false, &LocalSettings::default()).unwrap().enabled());
+        assert!(
+            !Cors::new(None, false, &LocalSettings::default())
+                .unwrap()
+                .enabled()
+        );
     }
 
     #[test]
@@ -235,7 +248,10 @@ mod tests {
         assert_eq!(h["access-control-allow-methods"], "PUT");
         assert_eq!(h["access-control-allow-headers"], "x-one");
         assert_eq!(h["access-control-allow-credentials"], "true");
-        let other = headers(&[("origin", "http://z"), ("access-control-request-method", "PUT")]);
+        let other = headers(&[
+            ("origin", "http://z"),
+            ("access-control-request-method", "PUT"),
+        ]);
         let (_, h) = c.preflight(&Method::OPTIONS, &other).unwrap();
         assert!(h.is_empty());
         assert!(c.preflight(&Method::GET, &request).is_none());

@@ -4,6 +4,7 @@
 
 mod archive;
 mod artifacts;
+mod cargo_build;
 mod client;
 mod console;
 mod dispatch;

@@ -61,11 +61,8 @@ pub(crate) async fn handle(
         response.headers_mut().extend(headers);
         return Ok(response);
     }
-    host.console.debug(&format!(
-        "Request: {} {}",
-        request.method(),
-        request.uri()
-    ));
+    host.console
+        .debug(&format!("Request: {} {}", request.method(), request.uri()));
     let mut response = serve(&host, &front, request).await;
     front.cors.apply(&origin_headers, response.headers_mut());
     Ok(response)

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use azfn_host::config::LocalSettings;
-use azfn_host::{BlobStore, FunctionApp, LaunchSpec, QueueStore};
+use azfn_host::{BlobStore, FunctionApp, InvocationMode, LaunchSpec, QueueStore, invocation_mode};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -123,30 +123,6 @@ fn source(options: &StartOptions, console: Console) -> Result<Source, CliError> 
     })
 }
 
-async fn cargo_build(dir: &std::path::Path) -> Result<(), CliError> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = tokio::process::Command::new(&cargo)
-        .arg("build")
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .status()
-        .await
-        .map_err(|e| {
-            CliError(format!(
-                "cannot run `cargo build` in {}: {e}",
-                dir.display()
-            ))
-        })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(CliError(format!(
-            "`cargo build` failed in {} ({status}); fix the build or pass --no-build",
-            dir.display()
-        )))
-    }
-}
-
 /// Picks a free TCP port the way the host does: bind 127.0.0.1:0, read it, close.
 fn free_port() -> Result<u16, CliError> {
     let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
@@ -212,7 +188,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
             "Running `cargo build` in {}",
             source.root.display()
         ));
-        cargo_build(&source.root).await?;
+        crate::cargo_build::cargo_build(&source.root, console.color()).await?;
     }
     let mut app = FunctionApp::load(&source.root)?;
     if let Some(dir) = &source.settings_dir {
@@ -243,6 +219,13 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     let lookup = |k: &str| settings.get(k).cloned();
     crate::functions::set_up(&mut app, &lookup, console);
     let router = crate::functions::router(&mut app);
+    crate::console::set_logs_come_back(
+        app.functions
+            .iter()
+            .filter(|f| matches!(invocation_mode(&app.host, f), InvocationMode::Payload))
+            .map(|f| f.name.clone())
+            .collect(),
+    );
     let app = Arc::new(app);
     let listeners = triggers::listeners(&lookup, &app.functions)?;
 

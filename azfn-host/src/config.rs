@@ -153,7 +153,10 @@ impl FunctionApp {
         let unknown = names
             .iter()
             .filter(|w| {
-                !self.functions.iter().any(|f| f.name.eq_ignore_ascii_case(w))
+                !self
+                    .functions
+                    .iter()
+                    .any(|f| f.name.eq_ignore_ascii_case(w))
                     && !self.errors.iter().any(|f| f.name.eq_ignore_ascii_case(w))
             })
             .cloned()
@@ -834,9 +837,7 @@ impl LocalSettings {
             Some(other) => {
                 return Err(AppError::new(
                     path,
-                    format!(
-                        "'Host.CORS' must be a comma-separated string of origins, not {other}"
-                    ),
+                    format!("'Host.CORS' must be a comma-separated string of origins, not {other}"),
                 ));
             }
         };

@@ -116,7 +116,10 @@ impl Field {
     /// NCrontab's `ParseValue`: digits, else a prefix (any case, in order) of a name.
     fn value(&self, text: &str) -> Result<u32, String> {
         let first = text.chars().next().ok_or_else(|| {
-            format!("{}: an empty value (check the commas and dashes)", self.label)
+            format!(
+                "{}: an empty value (check the commas and dashes)",
+                self.label
+            )
         })?;
         if first.is_ascii_digit() {
             return text.parse::<u32>().map_err(|_| {
@@ -146,10 +149,7 @@ impl Field {
     /// NCrontab's `InternalParse` + `Accumulate`: sets the bits of the values `text` allows.
     fn parse(&self, text: &str, bits: &mut u64) -> Result<(), String> {
         if text.is_empty() {
-            return Err(format!(
-                "{}: an empty value (check the commas)",
-                self.label
-            ));
+            return Err(format!("{}: an empty value (check the commas)", self.label));
         }
         if text.find(',').is_some_and(|i| i > 0) {
             for item in text.split(',') {
@@ -232,7 +232,11 @@ fn parse_ncrontab(expression: &str) -> Result<croner::Cron, String> {
             fields.len()
         ));
     }
-    let specs = if has_seconds { &FIELDS[..] } else { &FIELDS[1..] };
+    let specs = if has_seconds {
+        &FIELDS[..]
+    } else {
+        &FIELDS[1..]
+    };
     let mut patterns = Vec::with_capacity(6);
     if !has_seconds {
         patterns.push("0".to_owned());
