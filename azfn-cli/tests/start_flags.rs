@@ -373,3 +373,66 @@ fn invoke_and_start_use_host_local_http_port() {
     );
     assert!(out.contains("hello from hello"), "{out}");
 }
+
+#[test]
+fn function_level_faults_are_listed_and_do_not_stop_the_app() {
+    let dir = TempApp(unique("faults"));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    std::fs::copy(
+        fixture("mixed-app").join("handler.py"),
+        dir.0.join("handler.py"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.0.join("host.json"),
+        r#"{"version": "2.0", "customHandler": {"description": {"defaultExecutablePath": "python3", "arguments": ["handler.py"]}}}"#,
+    )
+    .unwrap();
+    let http = r#"{"bindings": [{"type": "httpTrigger", "name": "req", "authLevel": "anonymous"}, {"type": "http", "direction": "out", "name": "res"}]}"#;
+    for (name, json) in [
+        ("ok", http),
+        (
+            "two",
+            r#"{"bindings": [{"type": "httpTrigger", "name": "a"}, {"type": "queueTrigger", "name": "b", "queueName": "q"}]}"#,
+        ),
+        (
+            "bad",
+            r#"{"bindings": [{"type": "timerTrigger", "name": "t", "schedule": "0 0 0 * * 7"}]}"#,
+        ),
+        (
+            "same",
+            r#"{"bindings": [{"type": "httpTrigger", "name": "req", "route": "ok"}]}"#,
+        ),
+        (
+            "admin-ish",
+            r#"{"bindings": [{"type": "httpTrigger", "name": "req", "route": "admin/x"}]}"#,
+        ),
+        ("bad_name!", http),
+    ] {
+        std::fs::create_dir_all(dir.0.join(name)).unwrap();
+        std::fs::write(dir.0.join(name).join("function.json"), json).unwrap();
+    }
+    let start = Start::with_args(&[
+        OsStr::new("start"),
+        OsStr::new("--port"),
+        OsStr::new("0"),
+        OsStr::new("--app"),
+        dir.0.as_os_str(),
+    ]);
+    for (function, reason) in [
+        ("two", "Multiple trigger bindings"),
+        ("bad", "outside 0-6"),
+        ("same", "conflicts with the route defined by function 'ok'"),
+        ("admin-ish", "built in routes"),
+        ("bad_name!", "not a valid function name"),
+    ] {
+        let line = table_line(&start, function);
+        assert!(
+            line.contains(" error ") && line.contains(reason),
+            "{function}: {line}"
+        );
+    }
+    let reply = start.request("GET", "/api/ok", &[], b"");
+    assert_eq!(reply.status, 200, "{}", start.output());
+    assert_eq!(reply.text(), "hello from ok");
+}
