@@ -1040,7 +1040,8 @@ pub fn is_valid_function_name(name: &str) -> bool {
         && !name.eq_ignore_ascii_case("host")
 }
 
-fn is_valid_binding_name(name: &str) -> bool {
+/// True when `name` is a valid binding name: `^[a-zA-Z][a-zA-Z0-9]{0,127}$` or `$return`.
+pub fn is_valid_binding_name(name: &str) -> bool {
     if name == "$return" {
         return true;
     }
