@@ -679,7 +679,14 @@ mod tests {
                 .collect::<Vec<_>>(),
             [29]
         );
-        assert_eq!(cron("  0\t0  0 * * *  ").as_str(), "0 0 0 * * *");
+        assert_eq!(cron("  0 0  0 * * *  ").as_str(), "0 0 0 * * *");
+        // The schedule is written as given and NCrontab splits on spaces only.
+        assert!(
+            parse_schedule("0\t0 0 * * *")
+                .unwrap_err()
+                .message
+                .contains("a tab")
+        );
         // Upper-case names are names, not Quartz `L`/`W`.
         assert_eq!(
             cron("0 0 0 * JUL,AUG WED")
