@@ -17,6 +17,8 @@ pub(crate) struct InvokeOptions {
     pub(crate) port: Option<u16>,
     /// The app folder (default: the current folder).
     pub(crate) app: Option<std::path::PathBuf>,
+    /// `--key`: sent as `x-functions-key` (for `start --enforce-keys`).
+    pub(crate) key: Option<String>,
     pub(crate) method: Option<String>,
     pub(crate) path: Option<String>,
 }
@@ -125,6 +127,9 @@ async fn invoke_http(
         .header(http::header::HOST, format!("localhost:{}", port));
     if !body.is_empty() {
         builder = builder.header(http::header::CONTENT_TYPE, content_type);
+    }
+    if let Some(key) = &options.key {
+        builder = builder.header("x-functions-key", key.as_str());
     }
     let request = builder
         .body(body.into_bytes())

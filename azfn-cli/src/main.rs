@@ -128,6 +128,9 @@ enum Command {
         /// The request path for an HTTP function whose route has parameters (e.g. /api/items/42).
         #[arg(long)]
         path: Option<String>,
+        /// A function key printed by `start --enforce-keys`, sent as the x-functions-key header.
+        #[arg(long)]
+        key: Option<String>,
     },
     /// Create a new app crate in a new folder, ready to build, test and run.
     New {
@@ -256,6 +259,7 @@ fn main() -> ExitCode {
                 app,
                 method,
                 path,
+                key,
             } => {
                 invoke::run(invoke::InvokeOptions {
                     name,
@@ -264,6 +268,7 @@ fn main() -> ExitCode {
                     app,
                     method,
                     path,
+                    key,
                 })
                 .await
             }

@@ -305,6 +305,26 @@ fn enforce_keys_checks_the_auth_level() {
     let boss = format!("/api/boss?code={master_key}");
     assert_eq!(start.request("GET", &boss, &[], b"").status, 200);
     assert_eq!(start.request("GET", "/api/hello", &[], b"").status, 200);
+
+    // `invoke --key` passes the key.
+    let port = start.port.to_string();
+    let invoke = |extra: &[&str]| {
+        Command::new(BIN)
+            .args(["azfn", "invoke", "secret", "--port", &port])
+            .args(extra)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = invoke(&[]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains("HTTP 401"), "{stdout}");
+    let out = invoke(&["--key", &function_key]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains("HTTP 200") && stdout.contains("hello from secret"),
+        "{stdout}"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
