@@ -216,21 +216,6 @@ impl Console {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn azfn_log_lines_are_recognized() {
-        assert_eq!(
-            echoed_log_function("INFO [hello 2a92684c-24d2-4a3e-9577-804915def0ee] processing"),
-            Some("hello")
-        );
-        assert_eq!(echoed_log_function("INFO [hello] processing"), None);
-        assert_eq!(echoed_log_function("payload handler listening"), None);
-    }
-}
-
 /// The functions whose log lines come back in `Logs` (payload mode), set once at start.
 static LOGS_COME_BACK: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
 
@@ -260,4 +245,19 @@ fn strip_prefix_ci<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
     let head = line.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| line[prefix.len()..].trim_start())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn azfn_log_lines_are_recognized() {
+        assert_eq!(
+            echoed_log_function("INFO [hello 2a92684c-24d2-4a3e-9577-804915def0ee] processing"),
+            Some("hello")
+        );
+        assert_eq!(echoed_log_function("INFO [hello] processing"), None);
+        assert_eq!(echoed_log_function("payload handler listening"), None);
+    }
 }

@@ -66,8 +66,7 @@ pub(crate) async fn run(options: InvokeOptions) -> Result<(), CliError> {
     }
     let info: Value = serde_json::from_slice(info.body()).map_err(|e| {
         CliError(format!(
-            "unexpected answer from the admin API on port {}: {e}",
-            port
+            "unexpected answer from the admin API on port {port}: {e}"
         ))
     })?;
     let trigger = info["trigger"].as_str().unwrap_or_default().to_owned();
@@ -124,7 +123,7 @@ async fn invoke_http(
     let mut builder = http::Request::builder()
         .method(method.as_str())
         .uri(format!("{base}{path}"))
-        .header(http::header::HOST, format!("localhost:{}", port));
+        .header(http::header::HOST, format!("localhost:{port}"));
     if !body.is_empty() {
         builder = builder.header(http::header::CONTENT_TYPE, content_type);
     }
