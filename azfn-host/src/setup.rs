@@ -54,6 +54,14 @@ pub fn setup_function(
                     .map_err(|e| format!("binding '{}' ({key}): {e}", binding.name))?;
             }
         }
+        // A queue output's literal name is lower-cased and checked when the host binds it.
+        if binding.is_type("queue")
+            && let Some(name) = binding.str_property("queueName")
+            && !name.contains('{')
+        {
+            let queue = resolve_app_settings(name, lookup)?.to_ascii_lowercase();
+            validate_queue_name(&queue).map_err(|e| format!("binding '{}': {e}", binding.name))?;
+        }
         if binding.is_input() && !binding.is_trigger() && !binding.is_type("blob") {
             setup.warnings.push(format!(
                 "input binding '{}' ({}) is not emulated locally: the handler receives null for it",
@@ -107,6 +115,21 @@ mod tests {
         ]}));
         let e = setup_function(&f, &settings).unwrap_err();
         assert!(e.contains("binding 'out'") && e.contains("'Nope'"), "{e}");
+        let f = function(json!({"bindings": [
+            {"type": "httpTrigger", "name": "req"},
+            {"type": "queue", "direction": "out", "name": "out", "queueName": "no_underscores"}
+        ]}));
+        let e = setup_function(&f, &settings).unwrap_err();
+        assert!(
+            e.contains("binding 'out'") && e.contains("not a valid queue name"),
+            "{e}"
+        );
+        let f = function(json!({"bindings": [
+            {"type": "httpTrigger", "name": "req"},
+            {"type": "queue", "direction": "out", "name": "out", "queueName": "Upper-{id}"},
+            {"type": "queue", "direction": "out", "name": "two", "queueName": "Orders"}
+        ]}));
+        assert!(setup_function(&f, &settings).is_ok());
         let f = function(
             json!({"bindings": [{"type": "timerTrigger", "name": "t", "schedule": "0 0 25 * * *"}]}),
         );
