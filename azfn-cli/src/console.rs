@@ -7,6 +7,8 @@ use std::time::Duration;
 use azfn_host::{FunctionApp, Trigger};
 use chrono::Utc;
 
+use crate::echo::Verdict;
+
 const RESET: &str = "\x1b[0m";
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -99,19 +101,29 @@ impl Console {
 
     /// A line the handler wrote; stderr lines are errors unless they mention "warn" (§2.4).
     ///
-    /// An azfn handler prints each log line (`LEVEL [function id] text`) and also returns it in
-    /// the invocation's `Logs`, printed under the invocation: for payload-mode functions the
-    /// printed copy is shown only with `--verbose`, so that each line shows once.
+    /// An azfn handler's echo of a log line that comes back in `Logs` is shown once: see
+    /// [`crate::echo`] (the echo itself only with `--verbose`).
     pub(crate) fn handler_output(&self, line: &str, stderr: bool) {
         let line = strip_prefix_ci(line, "LanguageWorkerConsoleLog")
             .or_else(|| strip_prefix_ci(line, "azfuncjsonlog:"))
             .unwrap_or(line);
-        if echoed_log_function(line).is_some_and(logs_come_back) {
-            if self.verbose {
+        match crate::echo::on_output(line, stderr) {
+            Verdict::Show(stale) => {
+                for echo in stale {
+                    self.handler_line(&echo.line, echo.stderr);
+                }
+                self.handler_line(line, stderr);
+            }
+            Verdict::Duplicate(stale) => {
+                for echo in stale {
+                    self.handler_line(&echo.line, echo.stderr);
+                }
                 self.debug(&format!("[handler] {line}"));
             }
-            return;
         }
+    }
+
+    fn handler_line(&self, line: &str, stderr: bool) {
         let (tag, color) = if !stderr {
             ("[handler]", DIM)
         } else if line.to_ascii_lowercase().contains("warn") {
@@ -151,6 +163,9 @@ impl Console {
         }
         for log in line.logs {
             self.emit(&format!("    {log}"));
+        }
+        for echo in crate::echo::on_outcome(line.id, line.logs) {
+            self.handler_line(&echo.line, echo.stderr);
         }
     }
 
@@ -216,48 +231,8 @@ impl Console {
     }
 }
 
-/// The functions whose log lines come back in `Logs` (payload mode), set once at start.
-static LOGS_COME_BACK: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-
-/// Records the functions whose log lines come back in `Logs` (payload-mode functions).
-pub(crate) fn set_logs_come_back(functions: Vec<String>) {
-    let _ = LOGS_COME_BACK.set(functions);
-}
-
-fn logs_come_back(function: &str) -> bool {
-    LOGS_COME_BACK
-        .get()
-        .is_some_and(|names| names.iter().any(|n| n.eq_ignore_ascii_case(function)))
-}
-
-/// The function of an azfn log line `LEVEL [function invocation-id] text`.
-fn echoed_log_function(line: &str) -> Option<&str> {
-    let (level, rest) = line.split_once(' ')?;
-    if !["TRACE", "DEBUG", "INFO", "WARN", "ERROR"].contains(&level) {
-        return None;
-    }
-    let inner = rest.strip_prefix('[')?.split_once(']')?.0;
-    let (function, id) = inner.split_once(' ')?;
-    (id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')).then_some(function)
-}
-
 fn strip_prefix_ci<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
     let head = line.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| line[prefix.len()..].trim_start())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn azfn_log_lines_are_recognized() {
-        assert_eq!(
-            echoed_log_function("INFO [hello 2a92684c-24d2-4a3e-9577-804915def0ee] processing"),
-            Some("hello")
-        );
-        assert_eq!(echoed_log_function("INFO [hello] processing"), None);
-        assert_eq!(echoed_log_function("payload handler listening"), None);
-    }
 }

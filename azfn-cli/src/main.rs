@@ -8,6 +8,7 @@ mod cargo_build;
 mod client;
 mod console;
 mod dispatch;
+mod echo;
 mod error;
 mod front;
 mod functions;

@@ -219,7 +219,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     let lookup = |k: &str| settings.get(k).cloned();
     crate::functions::set_up(&mut app, &lookup, console);
     let router = crate::functions::router(&mut app);
-    crate::console::set_logs_come_back(
+    crate::echo::set_logs_come_back(
         app.functions
             .iter()
             .filter(|f| matches!(invocation_mode(&app.host, f), InvocationMode::Payload))
