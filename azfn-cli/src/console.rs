@@ -7,6 +7,8 @@ use std::time::Duration;
 use azfn_host::{FunctionApp, Trigger};
 use chrono::Utc;
 
+use crate::echo::Verdict;
+
 const RESET: &str = "\x1b[0m";
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -30,12 +32,33 @@ pub(crate) struct InvocationLine<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Console {
     color: bool,
+    verbose: bool,
 }
 
 impl Console {
     pub(crate) fn new() -> Console {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        Console { color }
+        Console {
+            color,
+            verbose: false,
+        }
+    }
+
+    /// The same console, printing [`Console::debug`] lines when `verbose` (`--verbose`).
+    pub(crate) fn with_verbose(self, verbose: bool) -> Console {
+        Console { verbose, ..self }
+    }
+
+    /// Whether lines are coloured (also asked of `cargo build`).
+    pub(crate) fn color(&self) -> bool {
+        self.color
+    }
+
+    /// A debug line, printed only with `--verbose`.
+    pub(crate) fn debug(&self, text: &str) {
+        if self.verbose {
+            self.emit(&format!("{} {}", self.stamp(), self.paint(DIM, text)));
+        }
     }
 
     fn paint(&self, color: &str, text: &str) -> String {
@@ -77,10 +100,30 @@ impl Console {
     }
 
     /// A line the handler wrote; stderr lines are errors unless they mention "warn" (§2.4).
+    ///
+    /// An azfn handler's echo of a log line that comes back in `Logs` is shown once: see
+    /// [`crate::echo`] (the echo itself only with `--verbose`).
     pub(crate) fn handler_output(&self, line: &str, stderr: bool) {
         let line = strip_prefix_ci(line, "LanguageWorkerConsoleLog")
             .or_else(|| strip_prefix_ci(line, "azfuncjsonlog:"))
             .unwrap_or(line);
+        match crate::echo::on_output(line, stderr) {
+            Verdict::Show(stale) => {
+                for echo in stale {
+                    self.handler_line(&echo.line, echo.stderr);
+                }
+                self.handler_line(line, stderr);
+            }
+            Verdict::Duplicate(stale) => {
+                for echo in stale {
+                    self.handler_line(&echo.line, echo.stderr);
+                }
+                self.debug(&format!("[handler] {line}"));
+            }
+        }
+    }
+
+    fn handler_line(&self, line: &str, stderr: bool) {
         let (tag, color) = if !stderr {
             ("[handler]", DIM)
         } else if line.to_ascii_lowercase().contains("warn") {
@@ -121,9 +164,13 @@ impl Console {
         for log in line.logs {
             self.emit(&format!("    {log}"));
         }
+        for echo in crate::echo::on_outcome(line.id, line.logs) {
+            self.handler_line(&echo.line, echo.stderr);
+        }
     }
 
-    /// The functions table printed at start.
+    /// The functions table printed at start: the served functions, then the errored ones with
+    /// their reason.
     pub(crate) fn functions_table(&self, app: &FunctionApp, base_url: &str) {
         self.emit("");
         self.emit(&self.paint(CYAN, "Functions:"));
@@ -131,8 +178,19 @@ impl Console {
             .functions
             .iter()
             .map(|f| f.name.len())
+            .chain(app.errors.iter().map(|e| e.name.len()))
             .max()
             .unwrap_or(0);
+        let kind = app
+            .functions
+            .iter()
+            .map(|f| f.trigger_binding().binding_type.len())
+            .max()
+            .unwrap_or(0)
+            .max(14);
+        if app.functions.is_empty() && app.errors.is_empty() {
+            self.emit("  (none: no folder holds a function.json)");
+        }
         for f in &app.functions {
             let trigger = f.trigger_binding().binding_type.clone();
             let what = match &f.trigger {
@@ -154,13 +212,20 @@ impl Console {
                 Trigger::Timer(t) => format!("schedule {}", t.schedule),
                 Trigger::Queue { queue_name } => format!("queue {queue_name}"),
                 Trigger::Blob { path } => format!("blob {path}"),
-                Trigger::Other(_) => format!("POST {base_url}/admin/functions/{}", f.name),
+                Trigger::Other(_) => format!(
+                    "not emulated (invoke: POST {base_url}/admin/functions/{})",
+                    f.name
+                ),
             };
             let disabled = if f.disabled { " (disabled)" } else { "" };
             self.emit(&format!(
-                "  {:width$}  {:14} {what}{disabled}",
+                "  {:width$}  {:kind$} {what}{disabled}",
                 f.name, trigger
             ));
+        }
+        for e in &app.errors {
+            let line = format!("  {:width$}  {:kind$} {}", e.name, "error", e.message);
+            self.emit(&self.paint(RED, &line));
         }
         self.emit("");
     }

@@ -13,7 +13,12 @@ use crate::error::CliError;
 pub(crate) struct InvokeOptions {
     pub(crate) name: String,
     pub(crate) data: Option<String>,
-    pub(crate) port: u16,
+    /// `--port`; default: Host.LocalHttpPort of `app`'s local.settings.json, else 7071.
+    pub(crate) port: Option<u16>,
+    /// The app folder (default: the current folder).
+    pub(crate) app: Option<std::path::PathBuf>,
+    /// `--key`: sent as `x-functions-key` (for `start --enforce-keys`).
+    pub(crate) key: Option<String>,
     pub(crate) method: Option<String>,
     pub(crate) path: Option<String>,
 }
@@ -27,40 +32,55 @@ fn unreachable(port: u16, e: &SendError) -> CliError {
     ))
 }
 
+/// The port `start` listens on: `--port`, else Host.LocalHttpPort of the app's
+/// local.settings.json, else 7071 (the same order as `start`).
+fn port(options: &InvokeOptions) -> Result<u16, CliError> {
+    if let Some(port) = options.port {
+        return Ok(port);
+    }
+    let dir = options
+        .app
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let settings = azfn_host::config::LocalSettings::load(&dir.join("local.settings.json"))?;
+    Ok(settings.local_http_port.unwrap_or(7071))
+}
+
 /// Runs `cargo azfn invoke`.
 pub(crate) async fn run(options: InvokeOptions) -> Result<(), CliError> {
+    let port = port(&options)?;
     let client = HttpClient::new();
-    let base = format!("http://127.0.0.1:{}", options.port);
+    let base = format!("http://127.0.0.1:{port}");
     let info_request = http::Request::get(format!("{base}/admin/functions/{}", options.name))
         .body(Vec::new())
         .map_err(|e| CliError(format!("invalid function name '{}': {e}", options.name)))?;
     let info = client
         .send(info_request, Some(Duration::from_secs(10)))
         .await
-        .map_err(|e| unreachable(options.port, &e))?;
+        .map_err(|e| unreachable(port, &e))?;
     if info.status() == http::StatusCode::NOT_FOUND {
         return Err(CliError(format!(
             "the app running on port {} has no function '{}'",
-            options.port, options.name
+            port, options.name
         )));
     }
     let info: Value = serde_json::from_slice(info.body()).map_err(|e| {
         CliError(format!(
-            "unexpected answer from the admin API on port {}: {e}",
-            options.port
+            "unexpected answer from the admin API on port {port}: {e}"
         ))
     })?;
     let trigger = info["trigger"].as_str().unwrap_or_default().to_owned();
     if trigger.eq_ignore_ascii_case("httpTrigger") {
-        invoke_http(&client, &options, &base, &info).await
+        invoke_http(&client, &options, port, &base, &info).await
     } else {
-        invoke_admin(&client, &options, &base).await
+        invoke_admin(&client, &options, port, &base).await
     }
 }
 
 async fn invoke_http(
     client: &HttpClient,
     options: &InvokeOptions,
+    port: u16,
     base: &str,
     info: &Value,
 ) -> Result<(), CliError> {
@@ -103,9 +123,12 @@ async fn invoke_http(
     let mut builder = http::Request::builder()
         .method(method.as_str())
         .uri(format!("{base}{path}"))
-        .header(http::header::HOST, format!("localhost:{}", options.port));
+        .header(http::header::HOST, format!("localhost:{port}"));
     if !body.is_empty() {
         builder = builder.header(http::header::CONTENT_TYPE, content_type);
+    }
+    if let Some(key) = &options.key {
+        builder = builder.header("x-functions-key", key.as_str());
     }
     let request = builder
         .body(body.into_bytes())
@@ -113,7 +136,7 @@ async fn invoke_http(
     let response = client
         .send(request, Some(INVOKE_TIMEOUT))
         .await
-        .map_err(|e| unreachable(options.port, &e))?;
+        .map_err(|e| unreachable(port, &e))?;
     println!("{method} {path} -> HTTP {}", response.status());
     for (name, value) in response.headers() {
         println!("{name}: {}", String::from_utf8_lossy(value.as_bytes()));
@@ -126,6 +149,7 @@ async fn invoke_http(
 async fn invoke_admin(
     client: &HttpClient,
     options: &InvokeOptions,
+    port: u16,
     base: &str,
 ) -> Result<(), CliError> {
     let body = json!({"input": options.data.clone().unwrap_or_default()}).to_string();
@@ -137,7 +161,7 @@ async fn invoke_admin(
     let response = client
         .send(request, Some(INVOKE_TIMEOUT))
         .await
-        .map_err(|e| unreachable(options.port, &e))?;
+        .map_err(|e| unreachable(port, &e))?;
     let outcome: Value = serde_json::from_slice(response.body()).map_err(|_| {
         CliError(format!(
             "the admin API answered HTTP {}: {}",

@@ -4,10 +4,14 @@
 
 mod archive;
 mod artifacts;
+mod cargo_build;
 mod client;
 mod console;
 mod dispatch;
+mod echo;
 mod error;
+mod front;
+mod functions;
 mod invoke;
 mod linux_check;
 mod new;
@@ -50,7 +54,7 @@ enum Command {
         /// 0 picks a free port.
         #[arg(long)]
         port: Option<u16>,
-        /// Skip `cargo build`.
+        /// Skip `cargo build` (a folder without Cargo.toml is never built).
         #[arg(long)]
         no_build: bool,
         /// How long an HTTP client has to send a whole request head, in seconds: a client still
@@ -58,6 +62,25 @@ enum Command {
         /// keep-alive connection idle for this long).
         #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
         head_timeout: std::time::Duration,
+        /// Allowed cross-origin callers, comma-separated (`*` for any); default:
+        /// local.settings.json Host.CORS.
+        #[arg(long, value_name = "ORIGINS")]
+        cors: Option<String>,
+        /// Allow credentialed cross-origin requests (default: local.settings.json
+        /// Host.CORSCredentials).
+        #[arg(long)]
+        cors_credentials: bool,
+        /// Serve only these functions (names as listed at start).
+        #[arg(long, value_name = "NAME", num_args = 1..)]
+        functions: Vec<String>,
+        /// Print the host's debug lines: the handler's launch command, each request.
+        #[arg(long)]
+        verbose: bool,
+        /// Check function keys as Azure does (authLevel function/admin need ?code=KEY or the
+        /// x-functions-key header); the keys are printed at start. Off by default, as in
+        /// `func start`.
+        #[arg(long)]
+        enforce_keys: bool,
         /// Serve this deployment zip (from `cargo azfn package`) instead of an app folder.
         #[arg(long, value_name = "FILE.zip", conflicts_with = "no_build")]
         package: Option<PathBuf>,
@@ -103,15 +126,22 @@ enum Command {
         /// The input: the request body of an HTTP function, or the trigger input of others.
         #[arg(long)]
         data: Option<String>,
-        /// The port of the running `cargo azfn start`.
-        #[arg(long, default_value_t = 7071)]
-        port: u16,
+        /// The port of the running `cargo azfn start` (default: Host.LocalHttpPort of the app's
+        /// local.settings.json, else 7071).
+        #[arg(long)]
+        port: Option<u16>,
+        /// The app folder whose local.settings.json gives the port (default: the current folder).
+        #[arg(long)]
+        app: Option<PathBuf>,
         /// The HTTP method for an HTTP function (default: POST when allowed).
         #[arg(long)]
         method: Option<String>,
         /// The request path for an HTTP function whose route has parameters (e.g. /api/items/42).
         #[arg(long)]
         path: Option<String>,
+        /// A function key printed by `start --enforce-keys`, sent as the x-functions-key header.
+        #[arg(long)]
+        key: Option<String>,
     },
     /// Create a new app crate in a new folder, ready to build, test and run.
     New {
@@ -210,6 +240,11 @@ fn main() -> ExitCode {
                 package,
                 head_timeout,
                 storage,
+                cors,
+                cors_credentials,
+                functions,
+                verbose,
+                enforce_keys,
             } => {
                 start::run(start::StartOptions {
                     app,
@@ -218,6 +253,11 @@ fn main() -> ExitCode {
                     package,
                     head_timeout,
                     storage,
+                    cors,
+                    cors_credentials,
+                    functions,
+                    verbose,
+                    enforce_keys,
                 })
                 .await
             }
@@ -240,15 +280,19 @@ fn main() -> ExitCode {
                 name,
                 data,
                 port,
+                app,
                 method,
                 path,
+                key,
             } => {
                 invoke::run(invoke::InvokeOptions {
                     name,
                     data,
                     port,
+                    app,
                     method,
                     path,
+                    key,
                 })
                 .await
             }

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 use crate::console::InvocationLine;
 use crate::dispatch::{Host, Outcome, failed_outcome};
+use crate::front::Front;
 
 /// The host's request size limit (100 MB).
 const MAX_REQUEST_BYTES: usize = 104_857_600;
@@ -48,11 +49,26 @@ fn text_reply(status: StatusCode, text: &str) -> Reply {
     reply(status, Some("text/plain; charset=utf-8"), text.to_owned())
 }
 
-/// Handles one request of the local front end.
+/// Handles one request of the local front end, with the CORS policy applied to every answer.
 pub(crate) async fn handle(
     host: Arc<Host>,
+    front: Arc<Front>,
     request: http::Request<Incoming>,
 ) -> Result<Reply, Infallible> {
+    let origin_headers = request.headers().clone();
+    if let Some((status, headers)) = front.cors.preflight(request.method(), request.headers()) {
+        let mut response = reply(status, None, Bytes::new());
+        response.headers_mut().extend(headers);
+        return Ok(response);
+    }
+    host.console
+        .debug(&format!("Request: {} {}", request.method(), request.uri()));
+    let mut response = serve(&host, &front, request).await;
+    front.cors.apply(&origin_headers, response.headers_mut());
+    Ok(response)
+}
+
+async fn serve(host: &Arc<Host>, front: &Front, request: http::Request<Incoming>) -> Reply {
     let (parts, body) = request.into_parts();
     let body = match Limited::new(body, MAX_REQUEST_BYTES).collect().await {
         Ok(collected) => collected.to_bytes().to_vec(),
@@ -60,7 +76,7 @@ pub(crate) async fn handle(
             let too_large = e
                 .downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some();
-            return Ok(if too_large {
+            return if too_large {
                 text_reply(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "the request body is larger than 100 MB",
@@ -70,27 +86,39 @@ pub(crate) async fn handle(
                     StatusCode::BAD_REQUEST,
                     "the request body could not be read",
                 )
-            });
+            };
         }
     };
     let path = parts.uri.path().to_owned();
     if path == "/" {
-        return Ok(text_reply(
+        return text_reply(
             StatusCode::OK,
             "Your Functions app (cargo azfn) is up and running.\n",
-        ));
+        );
     }
     if path.to_ascii_lowercase().starts_with("/admin/") {
-        return Ok(admin(&host, &parts, &body, &path).await);
+        return admin(host, &parts, &body, &path).await;
     }
     let Some(matched) = host.router.route(&parts.method, &path) else {
-        return Ok(reply(StatusCode::NOT_FOUND, None, Bytes::new()));
+        return reply(StatusCode::NOT_FOUND, None, Bytes::new());
     };
     let Some(function) = host.app.function(&matched.function).cloned() else {
-        return Ok(reply(StatusCode::NOT_FOUND, None, Bytes::new()));
+        return reply(StatusCode::NOT_FOUND, None, Bytes::new());
     };
+    if let (Some(keys), Trigger::Http(h)) = (&front.keys, &function.trigger)
+        && !keys.admits(h.auth_level, &parts.headers, parts.uri.query())
+    {
+        return json_reply(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": format!(
+                "Functions.{} needs a key (auth level '{}'): pass the key printed at start as ?code=KEY or in the x-functions-key header",
+                function.name,
+                auth_level_name(h.auth_level)
+            )}),
+        );
+    }
     let response = match invocation_mode(&host.app.host, &function) {
-        InvocationMode::Forward(target) => forward(&host, &function, target, &parts, &body).await,
+        InvocationMode::Forward(target) => forward(host, &function, target, &parts, &body).await,
         InvocationMode::Payload => {
             let name = function.name.clone();
             let f = function.clone();
@@ -110,6 +138,11 @@ pub(crate) async fn handle(
                 "This HTTP triggered function was executed: {} {path}",
                 parts.method
             );
+            host.console.debug(&format!(
+                "Sending POST /{} to the handler on port {}",
+                function.name,
+                host.supervisor.port()
+            ));
             let outcome = host.invoke(&function, &reason, &build).await;
             match outcome.result {
                 Ok(result) => match result.http_response {
@@ -129,7 +162,18 @@ pub(crate) async fn handle(
             }
         }
     };
-    Ok(with_custom_headers(&host, response))
+    with_custom_headers(host, response)
+}
+
+fn auth_level_name(level: azfn_host::config::AuthLevel) -> &'static str {
+    use azfn_host::config::AuthLevel;
+    match level {
+        AuthLevel::Anonymous => "anonymous",
+        AuthLevel::User => "user",
+        AuthLevel::Function => "function",
+        AuthLevel::System => "system",
+        AuthLevel::Admin => "admin",
+    }
 }
 
 /// `extensions.http.customHeaders` win over the handler's headers of the same name.
@@ -168,6 +212,12 @@ async fn forward(
             &invocation_id,
         )
         .map_err(|e| e.to_string())?;
+        host.console.debug(&format!(
+            "Forwarding {} {} to the handler on port {}",
+            parts.method,
+            parts.uri,
+            host.supervisor.port()
+        ));
         let timeout = host.app.host.function_timeout;
         match host.client.send(request, timeout).await {
             Ok(response) => Ok(forward_response(response)),
@@ -260,6 +310,20 @@ fn message_json(m: &QueueMessage) -> Value {
     })
 }
 
+/// 404 for a function that is not served: errored (with the reason) or unknown.
+fn no_function(host: &Host, name: &str) -> Reply {
+    let message = match host
+        .app
+        .errors
+        .iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+    {
+        Some(e) => format!("function '{}' is in error: {}", e.name, e.message),
+        None => format!("no function named '{name}'"),
+    };
+    json_reply(StatusCode::NOT_FOUND, &json!({"error": message}))
+}
+
 async fn admin(host: &Arc<Host>, parts: &http::request::Parts, body: &[u8], path: &str) -> Reply {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let base = format!(
@@ -288,10 +352,7 @@ async fn admin(host: &Arc<Host>, parts: &http::request::Parts, body: &[u8], path
         }
         (&Method::GET, ["admin", "functions", _]) => match host.app.function(segments[2]) {
             Some(f) => json_reply(StatusCode::OK, &function_json(host, f, &base)),
-            None => json_reply(
-                StatusCode::NOT_FOUND,
-                &json!({"error": format!("no function named '{}'", segments[2])}),
-            ),
+            None => no_function(host, segments[2]),
         },
         (&Method::POST, ["admin", "functions", _]) => {
             admin_invoke(host, parts, body, segments[2]).await
@@ -333,11 +394,14 @@ async fn admin_invoke(
     name: &str,
 ) -> Reply {
     let Some(function) = host.app.function(name).cloned() else {
-        return json_reply(
-            StatusCode::NOT_FOUND,
-            &json!({"error": format!("no function named '{name}'")}),
-        );
+        return no_function(host, name);
     };
+    host.console.debug(&format!(
+        "Admin invocation of Functions.{}: sending POST /{} to the handler on port {}",
+        function.name,
+        function.name,
+        host.supervisor.port()
+    ));
     if matches!(function.trigger, Trigger::Http(_)) {
         return json_reply(
             StatusCode::BAD_REQUEST,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use azfn_host::config::LocalSettings;
-use azfn_host::{FunctionApp, Router};
+use azfn_host::{FunctionApp, InvocationMode, LaunchSpec, invocation_mode};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -18,6 +18,7 @@ use crate::console::Console;
 use crate::dispatch::backend::{self, Backend, StorageKind};
 use crate::dispatch::{Host, drain};
 use crate::error::CliError;
+use crate::front::{Cors, Front, Keys};
 use crate::supervisor::Supervisor;
 use crate::triggers;
 
@@ -35,6 +36,13 @@ pub(crate) struct StartOptions {
     pub(crate) package: Option<PathBuf>,
     /// Where queues and blobs live.
     pub(crate) storage: StorageKind,
+    /// `--cors`: allowed origins, comma-separated.
+    pub(crate) cors: Option<String>,
+    pub(crate) cors_credentials: bool,
+    /// `--functions`: serve only these.
+    pub(crate) functions: Vec<String>,
+    pub(crate) verbose: bool,
+    pub(crate) enforce_keys: bool,
 }
 
 /// A fresh temporary folder, removed on drop.
@@ -79,10 +87,19 @@ fn source(options: &StartOptions, console: Console) -> Result<Source, CliError> 
                 root.display()
             )));
         }
+        // Like `func start`, a folder that is no cargo project (a Go or Python handler) is served
+        // as it is.
+        let cargo = root.join("Cargo.toml").is_file();
+        if !cargo && !options.no_build {
+            console.info(&format!(
+                "{} has no Cargo.toml: serving it as it is, without a build step",
+                root.display()
+            ));
+        }
         return Ok(Source {
             root,
             settings_dir: None,
-            build: !options.no_build,
+            build: cargo && !options.no_build,
             _unpacked: None,
         });
     };
@@ -108,30 +125,6 @@ fn source(options: &StartOptions, console: Console) -> Result<Source, CliError> 
         build: false,
         _unpacked: Some(unpacked),
     })
-}
-
-async fn cargo_build(dir: &std::path::Path) -> Result<(), CliError> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = tokio::process::Command::new(&cargo)
-        .arg("build")
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .status()
-        .await
-        .map_err(|e| {
-            CliError(format!(
-                "cannot run `cargo build` in {}: {e}",
-                dir.display()
-            ))
-        })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(CliError(format!(
-            "`cargo build` failed in {} ({status}); fix the build or pass --no-build",
-            dir.display()
-        )))
-    }
 }
 
 /// Picks a free TCP port the way the host does: bind 127.0.0.1:0, read it, close.
@@ -192,21 +185,28 @@ impl Shutdown {
 
 /// Runs `cargo azfn start` until Ctrl-C (Ok) or a fatal handler failure (Err).
 pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
-    let console = Console::new();
+    let console = Console::new().with_verbose(options.verbose);
     let source = source(&options, console)?;
     if source.build {
         console.info(&format!(
             "Running `cargo build` in {}",
             source.root.display()
         ));
-        cargo_build(&source.root).await?;
+        crate::cargo_build::cargo_build(&source.root, console.color()).await?;
     }
     let mut app = FunctionApp::load(&source.root)?;
     if let Some(dir) = &source.settings_dir {
         app.settings = LocalSettings::load(&dir.join("local.settings.json"))?;
     }
-    let app = Arc::new(app);
-    let router = Router::from_app(&app).map_err(|e| CliError(e.to_string()))?;
+    crate::functions::select(&mut app, &options.functions)?;
+    let front = Arc::new(Front {
+        cors: Cors::new(
+            options.cors.as_deref(),
+            options.cors_credentials,
+            &app.settings,
+        )?,
+        keys: options.enforce_keys.then(Keys::random),
+    });
 
     let host_env: BTreeMap<String, String> = std::env::vars_os()
         .map(|(k, v)| {
@@ -221,6 +221,16 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         settings.entry(k.clone()).or_insert_with(|| v.clone());
     }
     let lookup = |k: &str| settings.get(k).cloned();
+    crate::functions::set_up(&mut app, &lookup, console);
+    let router = crate::functions::router(&mut app);
+    crate::echo::set_logs_come_back(
+        app.functions
+            .iter()
+            .filter(|f| matches!(invocation_mode(&app.host, f), InvocationMode::Payload))
+            .map(|f| f.name.clone())
+            .collect(),
+    );
+    let app = Arc::new(app);
     let listeners = triggers::listeners(&lookup, &app.functions)?;
 
     let port = options
@@ -267,6 +277,13 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         app.functions.len(),
         app.root.display()
     ));
+    let spec = LaunchSpec::new(&app, &host_env, handler_port, "");
+    console.debug(&format!(
+        "Handler launch: {} {} (working directory {}, FUNCTIONS_CUSTOMHANDLER_PORT={handler_port})",
+        spec.program.display(),
+        spec.args.join(" "),
+        spec.working_dir.display()
+    ));
     let supervisor = tokio::select! {
         started = Supervisor::start(app.clone(), handler_port, host_env, console, client.clone()) => started?,
         signal = shutdown.recv() => {
@@ -286,6 +303,13 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
     ));
 
     console.functions_table(&app, &format!("http://localhost:{}", address.port()));
+    if front.cors.enabled() {
+        console.info(&front.cors.describe());
+    }
+    if let Some(keys) = &front.keys {
+        console.plain(&format!("Function key (default): {}", keys.function));
+        console.plain(&format!("Master key: {}", keys.master));
+    }
     console.plain(&format!("Listening on http://{address}"));
     console.plain("Press Ctrl-C to stop.");
 
@@ -305,9 +329,12 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
                 }
             };
             let host = host.clone();
+            let front = front.clone();
             tokio::spawn(async move {
-                let service =
-                    service_fn(move |request| crate::server::handle(host.clone(), request));
+                let front = front.clone();
+                let service = service_fn(move |request| {
+                    crate::server::handle(host.clone(), front.clone(), request)
+                });
                 // hyper's header timer is a total deadline from the moment it waits for a head
                 // (it does not restart on each byte); it also ends idle keep-alive connections.
                 let _ = http1::Builder::new()

@@ -61,6 +61,14 @@ fn hello_example_serves_its_three_functions() {
         "the invocation's log line: {}",
         start.output()
     );
+    // Once: the handler's own echo of it is not shown (its text came back in Logs).
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        start.count(|l| l.contains("processing request for: Ferris")),
+        1,
+        "{}",
+        start.output()
+    );
     assert!(
         start
             .saw(|l| l.contains("Executed 'Functions.hello' (Succeeded") && l.contains("HTTP 200"))

@@ -54,6 +54,18 @@ pub struct FunctionApp {
     pub functions: Vec<FunctionMetadata>,
     /// The parsed local.settings.json (empty when the file is absent).
     pub settings: LocalSettings,
+    /// Functions that cannot be set up, sorted by name: listed as errored, not served (the
+    /// host does the same and serves the others).
+    pub errors: Vec<FunctionError>,
+}
+
+/// A function the host cannot set up: it is listed with the reason and not served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionError {
+    /// The function name (its folder name).
+    pub name: String,
+    /// Why it cannot be set up, in one line.
+    pub message: String,
 }
 
 impl FunctionApp {
@@ -71,6 +83,7 @@ impl FunctionApp {
         let host = HostConfig::load(&root.join("host.json"))?;
         let settings = LocalSettings::load(&root.join("local.settings.json"))?;
         let mut functions = Vec::new();
+        let mut errors = Vec::new();
         let entries = std::fs::read_dir(&root)
             .map_err(|e| AppError::new(&root, format!("cannot list the app folder: {e}")))?;
         for entry in entries {
@@ -82,13 +95,27 @@ impl FunctionApp {
                 continue;
             }
             let name = entry.file_name().to_string_lossy().into_owned();
-            functions.push(FunctionMetadata::load(&name, &file)?);
+            match FunctionMetadata::load(&name, &file) {
+                Ok(f) => functions.push(f),
+                Err(e) => errors.push(FunctionError {
+                    name,
+                    message: e.to_string(),
+                }),
+            }
         }
         functions.sort_by(|a, b| a.name.cmp(&b.name));
-        for pair in functions.windows(2) {
+        let mut app = FunctionApp {
+            root,
+            host,
+            functions,
+            settings,
+            errors,
+        };
+        let mut duplicates = Vec::new();
+        for pair in app.functions.windows(2) {
             if pair[0].name.eq_ignore_ascii_case(&pair[1].name) {
-                return Err(AppError::new(
-                    &pair[1].dir,
+                duplicates.push((
+                    pair[1].name.clone(),
                     format!(
                         "function '{}' has the same name as function '{}'",
                         pair[1].name, pair[0].name
@@ -96,13 +123,47 @@ impl FunctionApp {
                 ));
             }
         }
-        check_route_conflicts(&functions)?;
-        Ok(FunctionApp {
-            root,
-            host,
-            functions,
-            settings,
-        })
+        for (name, message) in duplicates {
+            app.set_errored(&name, message);
+        }
+        for (name, message) in route_conflicts(&app.functions) {
+            app.set_errored(&name, message);
+        }
+        app.errors.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(app)
+    }
+
+    /// Moves the function `name` (exact name) from [`FunctionApp::functions`] to
+    /// [`FunctionApp::errors`] with `message`.
+    pub fn set_errored(&mut self, name: &str, message: impl Into<String>) {
+        if let Some(i) = self.functions.iter().position(|f| f.name == name) {
+            self.functions.remove(i);
+            self.errors.push(FunctionError {
+                name: name.to_owned(),
+                message: message.into(),
+            });
+            self.errors.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+
+    /// Keeps only the functions named in `names` (ignoring case), errored ones included; the
+    /// names that match no function are returned (in the order given).
+    pub fn retain_named(&mut self, names: &[String]) -> Vec<String> {
+        let wanted = |n: &str| names.iter().any(|w| w.eq_ignore_ascii_case(n));
+        let unknown = names
+            .iter()
+            .filter(|w| {
+                !self
+                    .functions
+                    .iter()
+                    .any(|f| f.name.eq_ignore_ascii_case(w))
+                    && !self.errors.iter().any(|f| f.name.eq_ignore_ascii_case(w))
+            })
+            .cloned()
+            .collect();
+        self.functions.retain(|f| wanted(&f.name));
+        self.errors.retain(|f| wanted(&f.name));
+        unknown
     }
 
     /// Finds a function by name, ignoring case as the host's admin API does.
@@ -113,7 +174,9 @@ impl FunctionApp {
     }
 }
 
-fn check_route_conflicts(functions: &[FunctionMetadata]) -> Result<(), AppError> {
+/// The functions whose route conflicts with an earlier function's, with the message.
+fn route_conflicts(functions: &[FunctionMetadata]) -> Vec<(String, String)> {
+    let mut conflicts = Vec::new();
     let http: Vec<(&FunctionMetadata, &HttpTrigger)> = functions
         .iter()
         .filter_map(|f| match &f.trigger {
@@ -131,18 +194,20 @@ fn check_route_conflicts(functions: &[FunctionMetadata]) -> Result<(), AppError>
                 (Some(x), Some(y)) => x.iter().any(|m| y.contains(m)),
                 _ => true,
             };
-            if same_route && overlap {
-                return Err(AppError::new(
-                    fb.dir.join("function.json"),
+            if same_route && overlap && !conflicts.iter().any(|(n, _)| *n == fb.name) {
+                conflicts.push((
+                    fb.name.clone(),
                     format!(
-                        "function '{}': the route specified conflicts with the route defined by function '{}'",
-                        fb.name, fa.name
+                        "{}: function '{}': the route specified conflicts with the route defined by function '{}'",
+                        fb.dir.join("function.json").display(),
+                        fb.name,
+                        fa.name
                     ),
                 ));
             }
         }
     }
-    Ok(())
+    conflicts
 }
 
 /// Removes `//` and `/* */` comments and a UTF-8 BOM, which the host's JSON reader tolerates.
@@ -688,13 +753,26 @@ impl HostConfig {
     }
 }
 
-/// The `Values` (and `Host.LocalHttpPort`) of local.settings.json.
+/// The `Values` and `Host` section of local.settings.json.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LocalSettings {
     /// `Values`: app settings, set as environment variables of the handler.
     pub values: BTreeMap<String, String>,
     /// `Host.LocalHttpPort`, the default port of the local host.
     pub local_http_port: Option<u16>,
+    /// `Host.CORS`: the allowed origins (comma-separated in the file; `*` allows any).
+    pub cors: Vec<String>,
+    /// `Host.CORSCredentials`: allow credentialed cross-origin requests.
+    pub cors_credentials: bool,
+}
+
+/// Splits a comma-separated origin list (`--cors`, `Host.CORS`), dropping empty entries.
+pub fn split_origins(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl LocalSettings {
@@ -735,26 +813,44 @@ impl LocalSettings {
                 }
             }
         }
-        let local_http_port = match non_null(&map, "Host") {
-            Some(h) => match non_null(as_object(h, path, "Host")?, "LocalHttpPort") {
-                Some(v) => Some(
-                    v.as_u64()
-                        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
-                        .and_then(|p| u16::try_from(p).ok())
-                        .ok_or_else(|| {
-                            AppError::new(
-                                path,
-                                format!("'Host.LocalHttpPort' must be a port number, not {v}"),
-                            )
-                        })?,
-                ),
-                None => None,
-            },
+        let host = match non_null(&map, "Host") {
+            Some(h) => Some(as_object(h, path, "Host")?),
             None => None,
         };
+        let local_http_port = match host.and_then(|h| non_null(h, "LocalHttpPort")) {
+            Some(v) => Some(
+                v.as_u64()
+                    .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+                    .and_then(|p| u16::try_from(p).ok())
+                    .ok_or_else(|| {
+                        AppError::new(
+                            path,
+                            format!("'Host.LocalHttpPort' must be a port number, not {v}"),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        let cors = match host.and_then(|h| non_null(h, "CORS")) {
+            None => Vec::new(),
+            Some(Value::String(list)) => split_origins(list),
+            Some(other) => {
+                return Err(AppError::new(
+                    path,
+                    format!("'Host.CORS' must be a comma-separated string of origins, not {other}"),
+                ));
+            }
+        };
+        let cors_credentials = match host {
+            Some(h) => opt_bool(h, "CORSCredentials", path, "Host.CORSCredentials")?,
+            None => None,
+        }
+        .unwrap_or(false);
         Ok(LocalSettings {
             values,
             local_http_port,
+            cors,
+            cors_credentials,
         })
     }
 }
@@ -944,7 +1040,8 @@ pub fn is_valid_function_name(name: &str) -> bool {
         && !name.eq_ignore_ascii_case("host")
 }
 
-fn is_valid_binding_name(name: &str) -> bool {
+/// True when `name` is a valid binding name: `^[a-zA-Z][a-zA-Z0-9]{0,127}$` or `$return`.
+pub fn is_valid_binding_name(name: &str) -> bool {
     if name == "$return" {
         return true;
     }
@@ -1537,13 +1634,16 @@ mod tests {
         let a = function("a", json!({"bindings": [{"type": "httpTrigger", "name": "req", "route": "items", "methods": ["get"]}]})).unwrap();
         let b = function("b", json!({"bindings": [{"type": "httpTrigger", "name": "req", "route": "/Items/", "methods": ["get", "post"]}]})).unwrap();
         let c = function("c", json!({"bindings": [{"type": "httpTrigger", "name": "req", "route": "items", "methods": ["put"]}]})).unwrap();
-        let e = check_route_conflicts(&[a.clone(), b]).unwrap_err();
+        let conflicts = route_conflicts(&[a.clone(), b]);
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].0, "b");
         assert!(
-            e.message
+            conflicts[0]
+                .1
                 .contains("conflicts with the route defined by function 'a'"),
-            "{e}"
+            "{conflicts:?}"
         );
-        assert!(check_route_conflicts(&[a, c]).is_ok());
+        assert!(route_conflicts(&[a, c]).is_empty());
     }
 
     #[test]

@@ -239,8 +239,9 @@ mod tests {
             functions: Vec::new(),
             settings: LocalSettings {
                 values: env(values),
-                local_http_port: None,
+                ..LocalSettings::default()
             },
+            errors: Vec::new(),
         }
     }
 

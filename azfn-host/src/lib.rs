@@ -15,6 +15,7 @@
 //! | [`forward`] | forwarding mode (§3, §6) |
 //! | [`routing`] | route templates and the route prefix (bindings.md §4) |
 //! | [`schedule`] | NCRONTAB and TimeSpan schedules (bindings.md §3) |
+//! | [`setup`] | which functions can be set up, which are errored (host indexing) |
 //! | [`storage`] | in-memory queues (poison after 5 attempts) and blobs |
 //! | [`dotnet`] | .NET formatting rules the wire inherits |
 //!
@@ -34,10 +35,13 @@ pub mod payload;
 pub mod response;
 pub mod routing;
 pub mod schedule;
+pub mod setup;
 pub mod state;
 pub mod storage;
 
-pub use config::{AppError, Binding, FunctionApp, FunctionMetadata, HostConfig, Trigger};
+pub use config::{
+    AppError, Binding, FunctionApp, FunctionError, FunctionMetadata, HostConfig, Trigger,
+};
 pub use forward::{InvocationMode, invocation_mode};
 pub use launch::LaunchSpec;
 pub use payload::{BindingValue, InvocationRequest, Sys};

@@ -1,9 +1,12 @@
-//! Timer schedules like the timer extension: `%Setting%` resolution, then a six-field NCRONTAB
-//! expression (`{second} {minute} {hour} {day} {month} {day-of-week}`, day-of-week 0-6 with
-//! Sunday = 0, English names), else a `TimeSpan` interval. Times are UTC.
+//! Timer schedules like the timer extension: `%Setting%` resolution, then an NCRONTAB
+//! expression (six fields `{second} {minute} {hour} {day} {month} {day-of-week}`, or five
+//! without the seconds, as `CronSchedule.HasSeconds` decides; day-of-week 0-6 with Sunday = 0,
+//! English names and their prefixes), else a `TimeSpan` interval. Times are UTC.
 //!
-//! Cron matching uses [`croner`] with seconds required; NCRONTAB differences (no `L`, `W`, `#`,
-//! `?`, no day-of-week 7, day-of-month and day-of-week both required to match) are enforced here.
+//! Fields are read by NCrontab's rules (steps larger than the range, reversed ranges, `*/0` and
+//! `5/10` are accepted as NCrontab reads them; no `L`, `W`, `#`, `?`, no day-of-week 7), turned
+//! into explicit value lists, and matched with [`croner`] (day-of-month and day-of-week must
+//! both match).
 
 use std::fmt;
 use std::time::Duration;
@@ -39,155 +42,222 @@ pub enum Schedule {
 }
 
 const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const DAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
-/// Replaces month or day names (matched on their first three letters, any case) by numbers.
-fn replace_names(field: &str, names: &[&str], first: usize) -> Result<String, String> {
-    let mut out = String::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| -> Result<(), String> {
-        if word.is_empty() {
-            return Ok(());
-        }
-        let key = word
-            .chars()
-            .take(3)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let index = names
-            .iter()
-            .position(|n| *n == key && word.len() >= 3)
-            .ok_or_else(|| format!("'{word}' is not a known name"))?;
-        out.push_str(&(index + first).to_string());
-        word.clear();
-        Ok(())
-    };
-    for c in field.chars() {
-        if c.is_ascii_alphabetic() {
-            word.push(c);
-        } else {
-            flush(&mut word, &mut out)?;
-            out.push(c);
-        }
-    }
-    flush(&mut word, &mut out)?;
-    Ok(out)
+/// One NCRONTAB field: its label, bounds and names.
+struct Field {
+    label: &'static str,
+    min: u32,
+    max: u32,
+    names: &'static [&'static str],
 }
 
-fn check_range(field: &str, label: &str, min: u32, max: u32) -> Result<(), String> {
-    for item in field.split(',') {
-        let (range, step) = match item.split_once('/') {
-            Some((r, s)) => (r, Some(s)),
-            None => (item, None),
-        };
-        if let Some(step) = step {
-            // Any number of digits, as NCRONTAB (and azfn-model) read them: a step too large
-            // for any integer type still selects the start alone.
-            let digits = !step.is_empty() && step.bytes().all(|b| b.is_ascii_digit());
-            if !digits || step.bytes().all(|b| b == b'0') {
-                return Err(format!("{label}: step '{step}' must be a positive number"));
-            }
+const FIELDS: [Field; 6] = [
+    Field {
+        label: "second",
+        min: 0,
+        max: 59,
+        names: &[],
+    },
+    Field {
+        label: "minute",
+        min: 0,
+        max: 59,
+        names: &[],
+    },
+    Field {
+        label: "hour",
+        min: 0,
+        max: 23,
+        names: &[],
+    },
+    Field {
+        label: "day",
+        min: 1,
+        max: 31,
+        names: &[],
+    },
+    Field {
+        label: "month",
+        min: 1,
+        max: 12,
+        names: &MONTHS,
+    },
+    Field {
+        label: "day-of-week",
+        min: 0,
+        max: 6,
+        names: &DAYS,
+    },
+];
+
+impl Field {
+    /// NCrontab's `ParseValue`: digits, else a prefix (any case, in order) of a name.
+    fn value(&self, text: &str) -> Result<u32, String> {
+        let first = text.chars().next().ok_or_else(|| {
+            format!(
+                "{}: an empty value (check the commas and dashes)",
+                self.label
+            )
+        })?;
+        if first.is_ascii_digit() {
+            return text.parse::<u32>().map_err(|_| {
+                format!(
+                    "{}: '{text}' is not a number between {} and {}",
+                    self.label, self.min, self.max
+                )
+            });
         }
-        if range == "*" {
-            continue;
-        }
-        let bounds: Vec<&str> = range.split('-').collect();
-        if bounds.is_empty() || bounds.len() > 2 {
+        if self.names.is_empty() {
             return Err(format!(
-                "{label}: '{item}' is not a value, a range or a step"
+                "{}: '{text}' is not a number between {} and {} (names only in month and day-of-week; NCRONTAB has no L, W, # or ?)",
+                self.label, self.min, self.max
             ));
         }
-        for b in &bounds {
-            let v: u32 = b
-                .parse()
-                .map_err(|_| format!("{label}: '{b}' is not a number"))?;
-            if v < min || v > max {
-                return Err(format!("{label}: {v} is outside {min}-{max}"));
+        self.names
+            .iter()
+            .position(|n| {
+                n.len() >= text.len()
+                    && n.is_char_boundary(text.len())
+                    && n[..text.len()].eq_ignore_ascii_case(text)
+            })
+            .map(|i| self.min + u32::try_from(i).unwrap_or(0))
+            .ok_or_else(|| format!("{}: '{text}' is not a known name", self.label))
+    }
+
+    /// NCrontab's `InternalParse` + `Accumulate`: sets the bits of the values `text` allows.
+    fn parse(&self, text: &str, bits: &mut u64) -> Result<(), String> {
+        if text.is_empty() {
+            return Err(format!("{}: an empty value (check the commas)", self.label));
+        }
+        if text.find(',').is_some_and(|i| i > 0) {
+            for item in text.split(',') {
+                self.parse(item, bits)?;
             }
+            return Ok(());
+        }
+        let (text, every) = match text.find('/') {
+            Some(i) if i > 0 => {
+                let step = &text[i + 1..];
+                let digits = step.strip_prefix('+').unwrap_or(step);
+                let every = match digits.parse::<i64>() {
+                    Ok(every) => every,
+                    // More digits than any integer holds: still a step past the range, which
+                    // selects the start alone (as azfn-model reads it).
+                    Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                        i64::MAX
+                    }
+                    Err(_) => {
+                        return Err(format!("{}: step '{step}' is not a number", self.label));
+                    }
+                };
+                (&text[..i], every)
+            }
+            _ => (text, 1),
+        };
+        let (start, end) = if text == "*" {
+            (self.min, self.max)
+        } else if let Some(i) = text.find('-').filter(|i| *i > 0) {
+            let (a, b) = (self.value(&text[..i])?, self.value(&text[i + 1..])?);
+            // NCrontab swaps a reversed range.
+            let (a, b) = (a.min(b), a.max(b));
+            self.check(a)?;
+            self.check(b)?;
+            (a, b)
+        } else {
+            let v = self.value(text)?;
+            self.check(v)?;
+            // A single value with a step runs to the maximum (`5/10` is `5-max/10`).
+            (v, if every == 1 { v } else { self.max })
+        };
+        // NCrontab reads a step below 1 as 1.
+        let every = u32::try_from(every.max(1)).unwrap_or(u32::MAX);
+        let mut v = start;
+        while v <= end {
+            *bits |= 1 << v;
+            v = v.saturating_add(every);
+        }
+        Ok(())
+    }
+
+    fn check(&self, v: u32) -> Result<(), String> {
+        if v < self.min || v > self.max {
+            return Err(format!(
+                "{}: {v} is outside {}-{}",
+                self.label, self.min, self.max
+            ));
+        }
+        Ok(())
+    }
+
+    /// The croner field for `bits`: `*` when every value is set, else the list.
+    fn pattern(&self, bits: u64) -> String {
+        let values: Vec<String> = (self.min..=self.max)
+            .filter(|v| bits & (1 << v) != 0)
+            .map(|v| v.to_string())
+            .collect();
+        if values.len() == (self.max - self.min + 1) as usize {
+            "*".to_owned()
+        } else {
+            values.join(",")
         }
     }
-    Ok(())
 }
 
-/// Rewrites a field `check_range` accepted into what croner reads the same way NCRONTAB does:
-/// - NCRONTAB takes any step (`*/100` in seconds is second 0 only); croner refuses steps that
-///   overflow its counters (`u8`). A step longer than the field's range selects the start
-///   alone, as does a step of exactly the range's length, so steps are capped at that length.
-/// - NCRONTAB takes `*` as a list item (`8,*`); croner only as a whole field: `*` in a list
-///   becomes the field's whole range `min-max`.
-/// - `a/n` runs to the field's end, which for croner's day-of-week is 7 (Sunday again), so
-///   it becomes `a-max/n`.
-fn normalize_items(field: &str, min: u32, max: u32) -> String {
-    if !field.contains(',') && !field.contains('/') {
-        return field.to_owned();
-    }
-    let span = max - min + 1;
-    field
-        .split(',')
-        .map(|item| {
-            let (range, step) = match item.split_once('/') {
-                Some((range, step)) if !matches!(step.parse::<u32>(), Ok(s) if s <= span) => {
-                    (range, Some(span.to_string()))
-                }
-                Some((range, step)) => (range, Some(step.to_owned())),
-                None => (item, None),
-            };
-            let range = if range == "*" {
-                format!("{min}-{max}")
-            } else if step.is_some() && !range.contains('-') {
-                // `a/n` runs to the field's end: croner's day-of-week ends at 7 (Sunday again).
-                format!("{range}-{max}")
-            } else {
-                range.to_owned()
-            };
-            match step {
-                Some(step) => format!("{range}/{step}"),
-                None => range,
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
+/// Parses an NCRONTAB expression as the timer extension does: `CronSchedule.HasSeconds` is
+/// "splitting on single spaces gives other than five parts", so five fields are
+/// `{minute} {hour} {day} {month} {day-of-week}` and anything else must be six fields; fields
+/// are split on spaces (runs of spaces count once) and read by NCrontab's rules.
 fn parse_ncrontab(expression: &str) -> Result<croner::Cron, String> {
-    let fields: Vec<&str> = expression.split_whitespace().collect();
-    if fields.len() != 6 {
+    let has_seconds = expression.split(' ').count() != 5;
+    let fields: Vec<&str> = expression.split(' ').filter(|f| !f.is_empty()).collect();
+    let expected = if has_seconds { 6 } else { 5 };
+    if fields.len() != expected {
         return Err(format!(
-            "it has {} fields; NCRONTAB needs six: {{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}}",
+            "it has {} fields; NCRONTAB needs six, {{second}} {{minute}} {{hour}} {{day}} {{month}} {{day-of-week}}, or five without the seconds",
             fields.len()
         ));
     }
-    let labels = ["second", "minute", "hour", "day", "month", "day-of-week"];
-    let bounds = [(0, 59), (0, 59), (0, 23), (1, 31), (1, 12), (0, 6)];
-    let mut normalized = Vec::with_capacity(6);
-    for (i, field) in fields.iter().enumerate() {
-        if let Some(bad) = field
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '*' | ',' | '-' | '/')))
-        {
-            return Err(format!("{}: '{bad}' is not allowed", labels[i]));
-        }
-        let field = match i {
-            4 => replace_names(field, &MONTHS, 1).map_err(|e| format!("month: {e}"))?,
-            5 => replace_names(field, &DAYS, 0).map_err(|e| format!("day-of-week: {e}"))?,
-            _ if field.chars().any(|c| c.is_ascii_alphabetic()) => {
-                return Err(format!(
-                    "{}: letters are not allowed (names only in month and day-of-week; NCRONTAB has no L, W, # or ?)",
-                    labels[i]
-                ));
-            }
-            _ => (*field).to_owned(),
-        };
-        check_range(&field, labels[i], bounds[i].0, bounds[i].1)?;
-        normalized.push(normalize_items(&field, bounds[i].0, bounds[i].1));
+    let specs = if has_seconds {
+        &FIELDS[..]
+    } else {
+        &FIELDS[1..]
+    };
+    let mut patterns = Vec::with_capacity(6);
+    if !has_seconds {
+        patterns.push("0".to_owned());
     }
-    croner::Cron::new(&normalized.join(" "))
+    for (spec, field) in specs.iter().zip(&fields) {
+        let mut bits = 0u64;
+        spec.parse(field, &mut bits)?;
+        patterns.push(spec.pattern(bits));
+    }
+    croner::Cron::new(&patterns.join(" "))
         .with_seconds_required()
         .with_dom_and_dow()
         .parse()
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!("the expression cannot be scheduled: {e}"))
 }
 
 impl Schedule {
@@ -282,47 +352,6 @@ mod tests {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap()
     }
 
-    /// Found by fuzz/fuzz_targets/ncrontab.rs: NCRONTAB (and azfn-model) accept a step longer
-    /// than the field's range, which selects the start alone; croner refused it.
-    #[test]
-    fn steps_longer_than_the_range_select_the_start() {
-        let next = |expr: &str, after| {
-            Schedule::parse(expr, none)
-                .unwrap_or_else(|e| panic!("{expr}: {e}"))
-                .next_after(after)
-                .unwrap()
-        };
-        let t = at(2024, 2, 29, 12, 34, 56);
-        assert_eq!(next("*/352 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
-        assert_eq!(next("*/60 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
-        assert_eq!(next("10/300 * * * * *", t), at(2024, 2, 29, 12, 35, 10));
-        assert_eq!(next("0 0 5-9/1000,*/100 * * *", t), at(2024, 3, 1, 0, 0, 0));
-        assert_eq!(next("0 0 0 * */13 *", t), at(2025, 1, 1, 0, 0, 0));
-        assert_eq!(
-            next("*/17777777777770717500 * * * * *", t),
-            at(2024, 2, 29, 12, 35, 0)
-        );
-        assert!(Schedule::parse("*/000 * * * * *", none).is_err());
-    }
-
-    /// Found by fuzz/fuzz_targets/ncrontab.rs: NCRONTAB (and azfn-model) accept `*` as a list
-    /// item; croner refused it.
-    #[test]
-    fn a_star_in_a_list_is_the_whole_range() {
-        let next = |expr: &str, after| {
-            Schedule::parse(expr, none)
-                .unwrap_or_else(|e| panic!("{expr}: {e}"))
-                .next_after(after)
-                .unwrap()
-        };
-        let t = at(2024, 2, 29, 12, 34, 56);
-        assert_eq!(next("0 0 8,* * * *", t), at(2024, 2, 29, 13, 0, 0));
-        assert_eq!(next("0 0 8,*/5 * * *", t), at(2024, 2, 29, 15, 0, 0));
-        assert_eq!(next("0 0 0 * 5,* *", t), at(2024, 3, 1, 0, 0, 0));
-        // Thursday, every third day from it: Thursday only (not Sunday as a 7).
-        assert_eq!(next("1/01 0 0 24 * 4/03", t), at(2024, 10, 24, 0, 0, 1));
-    }
-
     fn next(expr: &str, after: DateTime<Utc>) -> DateTime<Utc> {
         Schedule::parse(expr, none)
             .unwrap()
@@ -376,6 +405,26 @@ mod tests {
     }
 
     #[test]
+    fn ncrontab_readings_are_kept() {
+        let t = at(2024, 10, 24, 12, 3, 10);
+        // A step larger than the range: only the first value.
+        assert_eq!(next("0 */1440 * * * *", t), at(2024, 10, 24, 13, 0, 0));
+        // Five fields: no seconds.
+        assert_eq!(next("*/5 * * * *", t), at(2024, 10, 24, 12, 5, 0));
+        // Reversed ranges are swapped; `*/0` is `*`; `50/5` runs to the maximum.
+        assert_eq!(
+            next("0 0 17-9 * * *", at(2024, 10, 24, 18, 0, 0)),
+            at(2024, 10, 25, 9, 0, 0)
+        );
+        assert_eq!(next("*/0 * * * * *", t), at(2024, 10, 24, 12, 3, 11));
+        assert_eq!(next("50/5 * * * * *", t), at(2024, 10, 24, 12, 3, 50));
+        // Name prefixes, in order: `Ma` is March, `J` January.
+        let march = next("0 0 0 1 Ma *", t);
+        assert_eq!(march.month(), 3);
+        assert_eq!(next("0 0 0 1 J *", t).month(), 1);
+    }
+
+    #[test]
     fn day_of_month_and_day_of_week_must_both_match() {
         // The 13th that is a Friday: 2024-12-13.
         assert_eq!(
@@ -397,16 +446,18 @@ mod tests {
     #[test]
     fn invalid_expressions_are_rejected() {
         for (expr, msg) in [
-            ("* * * * *", "six"),
-            ("0 0 0 L * *", "letters are not allowed"),
-            ("0 0 0 * * 1#2", "'#'"),
-            ("0 0 0 ? * *", "'?'"),
+            ("* * * *", "six"),
+            ("0  * * * *", "six"),
+            ("0 0 0 L * *", "names only in month"),
+            ("0 0 0 * * 1#2", "not a number"),
+            ("0 0 0 ? * *", "names only in month"),
+            ("0 0 0 1,,2 * *", "empty"),
             ("60 * * * * *", "outside 0-59"),
             ("0 0 24 * * *", "outside 0-23"),
             ("0 0 0 0 * *", "outside 1-31"),
             ("0 0 0 * Foo *", "not a known name"),
             ("0 0 mon * * *", "names only in month"),
-            ("*/0 * * * * *", "positive"),
+            ("0 0 0 * Janx *", "not a known name"),
             ("nonsense", "not recognized"),
         ] {
             let e = Schedule::parse(expr, none).unwrap_err();
@@ -468,5 +519,45 @@ mod tests {
                 .unwrap()
                 .default_use_monitor(t)
         );
+    }
+
+    /// Found by fuzz/fuzz_targets/ncrontab.rs: NCRONTAB (and azfn-model) accept a step longer
+    /// than the field's range, which selects the start alone.
+    #[test]
+    fn steps_longer_than_the_range_select_the_start() {
+        let next = |expr: &str, after| {
+            Schedule::parse(expr, none)
+                .unwrap_or_else(|e| panic!("{expr}: {e}"))
+                .next_after(after)
+                .unwrap()
+        };
+        let t = at(2024, 2, 29, 12, 34, 56);
+        assert_eq!(next("*/352 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
+        assert_eq!(next("*/60 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
+        assert_eq!(next("10/300 * * * * *", t), at(2024, 2, 29, 12, 35, 10));
+        assert_eq!(next("0 0 5-9/1000,*/100 * * *", t), at(2024, 3, 1, 0, 0, 0));
+        assert_eq!(next("0 0 0 * */13 *", t), at(2025, 1, 1, 0, 0, 0));
+        assert_eq!(
+            next("*/17777777777770717500 * * * * *", t),
+            at(2024, 2, 29, 12, 35, 0)
+        );
+    }
+
+    /// Found by fuzz/fuzz_targets/ncrontab.rs: NCRONTAB (and azfn-model) accept `*` as a list
+    /// item.
+    #[test]
+    fn a_star_in_a_list_is_the_whole_range() {
+        let next = |expr: &str, after| {
+            Schedule::parse(expr, none)
+                .unwrap_or_else(|e| panic!("{expr}: {e}"))
+                .next_after(after)
+                .unwrap()
+        };
+        let t = at(2024, 2, 29, 12, 34, 56);
+        assert_eq!(next("0 0 8,* * * *", t), at(2024, 2, 29, 13, 0, 0));
+        assert_eq!(next("0 0 8,*/5 * * *", t), at(2024, 2, 29, 15, 0, 0));
+        assert_eq!(next("0 0 0 * 5,* *", t), at(2024, 3, 1, 0, 0, 0));
+        // Thursday, every third day from it: Thursday only (not Sunday as a 7).
+        assert_eq!(next("1/01 0 0 24 * 4/03", t), at(2024, 10, 24, 0, 0, 1));
     }
 }

@@ -195,7 +195,17 @@ pub fn parse_schedule(s: &str) -> Result<Schedule, ScheduleError> {
             "timer schedule `{trimmed}` uses `%` inside the expression; only a whole-string `%Setting%` reference is resolved, so move the whole schedule into an app setting"
         )));
     }
-    let fields: Vec<&str> = trimmed.split_whitespace().collect();
+    if let Some(c) = trimmed.chars().find(|c| c.is_whitespace() && *c != ' ') {
+        return Err(ScheduleError::new(format!(
+            "timer schedule `{trimmed}` separates its fields with {}; NCrontab splits fields on spaces only, so write single spaces",
+            if c == '\t' {
+                "a tab".to_owned()
+            } else {
+                format!("{c:?}")
+            }
+        )));
+    }
+    let fields: Vec<&str> = trimmed.split(' ').filter(|f| !f.is_empty()).collect();
     match fields.len() {
         6 => parse_cron(&fields).map(Schedule::Cron),
         5 => Err(ScheduleError::new(format!(
@@ -669,7 +679,14 @@ mod tests {
                 .collect::<Vec<_>>(),
             [29]
         );
-        assert_eq!(cron("  0\t0  0 * * *  ").as_str(), "0 0 0 * * *");
+        assert_eq!(cron("  0 0  0 * * *  ").as_str(), "0 0 0 * * *");
+        // The schedule is written as given and NCrontab splits on spaces only.
+        assert!(
+            parse_schedule("0\t0 0 * * *")
+                .unwrap_err()
+                .message
+                .contains("a tab")
+        );
         // Upper-case names are names, not Quartz `L`/`W`.
         assert_eq!(
             cron("0 0 0 * JUL,AUG WED")

@@ -134,7 +134,7 @@ impl FromInvocation for Value {
 
 impl<T: DeserializeOwned + Send> FromInvocation for Json<T> {
     fn from_invocation(inv: &Invocation, binding: &'static str) -> Result<Self, Rejection> {
-        let expected = || format!("JSON for `{}`", std::any::type_name::<T>());
+        let expected = || format!("JSON for `{}`", crate::type_name::short_type_name::<T>());
         if inv.is_http_request(binding) {
             let body = request_body(inv, binding)?;
             if body.iter().all(u8::is_ascii_whitespace) {

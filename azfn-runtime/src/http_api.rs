@@ -352,7 +352,7 @@ pub(crate) fn parse_json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Rej
     serde_json::from_slice(body).map_err(|e| {
         Rejection::bad_request(format!(
             "the request body is not valid JSON for `{}`: {e}",
-            std::any::type_name::<T>()
+            crate::type_name::short_type_name::<T>()
         ))
     })
 }
@@ -1011,7 +1011,7 @@ impl HttpResponse {
             }
             Err(e) => self.fail(Error::msg(format!(
                 "could not serialize the JSON response body (`{}`): {e}",
-                std::any::type_name::<T>()
+                crate::type_name::short_type_name::<T>()
             ))),
         }
         self

@@ -137,6 +137,7 @@ mod router;
 mod server;
 mod shared;
 mod triggers;
+mod type_name;
 
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

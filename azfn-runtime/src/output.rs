@@ -171,7 +171,7 @@ impl<T: Serialize> IntoOutputValue for Json<T> {
             Ok(bytes) => OutputValue::Bytes(bytes.into()),
             Err(e) => OutputValue::Error(Error::msg(format!(
                 "could not serialize `{}` to JSON: {e}",
-                std::any::type_name::<T>()
+                crate::type_name::short_type_name::<T>()
             ))),
         })
     }

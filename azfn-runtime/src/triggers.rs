@@ -136,7 +136,7 @@ impl QueueMessage {
                 400,
                 format!(
                     "the queue message is not JSON for `{}`: {e}",
-                    std::any::type_name::<T>()
+                    crate::type_name::short_type_name::<T>()
                 ),
             )
         })
@@ -374,7 +374,7 @@ impl Metadata {
                     400,
                     format!(
                         "metadata `{key}`: expected `{}`: {e}",
-                        std::any::type_name::<T>()
+                        crate::type_name::short_type_name::<T>()
                     ),
                 )
             }),

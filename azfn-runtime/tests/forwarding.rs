@@ -260,10 +260,7 @@ async fn json_parameter_and_return_value() {
     let res = send(addr, request(Method::POST, "/api/items", "{")).await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let error = json_body(&res)["error"].as_str().unwrap().to_owned();
-    assert!(
-        error.contains("not valid JSON for `forwarding::Item`"),
-        "{error}"
-    );
+    assert!(error.contains("not valid JSON for `Item`"), "{error}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -809,10 +809,7 @@ async fn bad_http_body_answers_the_caller_400() {
     assert_eq!(res["statusCode"], 400);
     let message: Value = serde_json::from_str(res["body"].as_str().unwrap()).unwrap();
     let message = message["error"].as_str().unwrap();
-    assert!(
-        message.contains("not valid JSON for `payload::Order`"),
-        "{message}"
-    );
+    assert!(message.contains("not valid JSON for `Order`"), "{message}");
     let log = body["Logs"][0].as_str().unwrap();
     assert!(log.starts_with("WARN: function answered 400: "), "{log}");
     // A `Json<T>` parameter: the function never runs.
@@ -1175,9 +1172,7 @@ async fn malformed_requests_get_400_and_the_server_goes_on() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let error = json["error"].as_str().unwrap();
     assert!(
-        error.starts_with(
-            "invocation of `process`: binding `order`: expected JSON for `payload::Order`: "
-        ),
+        error.starts_with("invocation of `process`: binding `order`: expected JSON for `Order`: "),
         "{error}"
     );
     let (status, json) = invoke(addr, "tick", json!({ "Data": { "myTimer": 5 } })).await;
