@@ -8,6 +8,7 @@ mod client;
 mod console;
 mod dispatch;
 mod error;
+mod import;
 mod invoke;
 mod linux_check;
 mod new;
@@ -121,6 +122,32 @@ enum Command {
         #[arg(long, value_name = "URL")]
         azfn_git: Option<String>,
     },
+    /// Create an app crate from existing function.json files (a custom-handler or script app).
+    ///
+    /// Each function becomes an `async fn` with the attributes that make `cargo build` write an
+    /// equivalent function.json, and a stub body that fails until written. The app's host.json
+    /// is carried over. What cannot be expressed is reported per file; the rest is imported.
+    Import {
+        /// A function.json, a function folder, or an app folder (every subfolder holding a
+        /// function.json, and its host.json).
+        path: PathBuf,
+        /// The folder to create (it may exist if empty); its last component is the crate name.
+        #[arg(long, value_name = "DIR", required_unless_present = "print")]
+        out: Option<PathBuf>,
+        /// The crate name (default: the name of the --out folder).
+        #[arg(long)]
+        name: Option<String>,
+        /// Depend on the azfn crates of this local checkout of the azfn repository (default: the
+        /// checkout this cargo-azfn was built from, else the crates.io version of cargo-azfn).
+        #[arg(long, value_name = "DIR")]
+        azfn_path: Option<PathBuf>,
+        /// Depend on the azfn crates of this git repository.
+        #[arg(long, value_name = "URL")]
+        azfn_git: Option<String>,
+        /// Print the Rust declarations (src/main.rs) instead of writing a crate.
+        #[arg(long)]
+        print: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -171,6 +198,25 @@ fn main() -> ExitCode {
             azfn_git,
         };
         return finish(new::run(&options));
+    }
+    if let Command::Import {
+        path,
+        out,
+        name,
+        azfn_path,
+        azfn_git,
+        print,
+    } = cli.command
+    {
+        let options = import::ImportOptions {
+            path,
+            out,
+            name,
+            azfn_path,
+            azfn_git,
+            print,
+        };
+        return finish(import::run(&options));
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -230,7 +276,7 @@ fn main() -> ExitCode {
                 .await
             }
             // Handled above, without a runtime.
-            Command::New { .. } => Ok(()),
+            Command::New { .. } | Command::Import { .. } => Ok(()),
         }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));
