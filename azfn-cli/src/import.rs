@@ -60,7 +60,7 @@ pub(crate) fn read(path: &Path) -> Result<Reading, CliError> {
     for file in &sources.functions {
         let result = std::fs::read_to_string(&file.path)
             .map_err(|e| vec![format!("cannot read the file: {e}")])
-            .and_then(|text| lenient::parse(&file.path, &text).map_err(|e| vec![e]))
+            .and_then(|text| lenient::parse(&text).map_err(|e| vec![e]))
             .and_then(|doc| convert::convert(&file.name, &doc));
         match result {
             Ok(function) => functions.push(ImportedFunction {
@@ -173,8 +173,8 @@ pub(crate) fn report(reading: &Reading) -> String {
 /// Runs `cargo azfn import`.
 pub(crate) fn run(options: &ImportOptions) -> Result<(), CliError> {
     let reading = read(&options.path)?;
-    eprint!("{}", report(&reading));
     if reading.functions.is_empty() {
+        eprint!("{}", report(&reading));
         return Err(CliError(format!(
             "nothing could be imported from `{}`: every function.json has errors (listed above)",
             options.path.display()
@@ -182,6 +182,7 @@ pub(crate) fn run(options: &ImportOptions) -> Result<(), CliError> {
     }
     let (main_rs, uses_serde_json) = main_rs(&reading, &options.path);
     if options.print {
+        eprint!("{}", report(&reading));
         print!("{main_rs}");
         return Ok(());
     }
@@ -242,6 +243,7 @@ pub(crate) fn run(options: &ImportOptions) -> Result<(), CliError> {
         files.push(("host.json", host.text.clone()));
     }
     new::write_files(dir, &files)?;
+    eprint!("{}", report(&reading));
     print!("{}", summary(dir, &reading, &files));
     Ok(())
 }

@@ -25,7 +25,7 @@ pub(crate) struct Host {
 pub(crate) fn read(file: &Path) -> Result<Host, Vec<String>> {
     let text =
         std::fs::read_to_string(file).map_err(|e| vec![format!("cannot read the file: {e}")])?;
-    let doc = lenient::parse(file, &text).map_err(|e| vec![e])?;
+    let doc = lenient::parse(&text).map_err(|e| vec![e])?;
     convert(file, doc)
 }
 
