@@ -115,22 +115,27 @@ pub(crate) fn read(path: &Path) -> Result<Reading, CliError> {
     })
 }
 
-/// `src/main.rs` for the imported functions, and whether it uses `serde_json`.
+/// `src/main.rs` for the imported functions, and whether it uses `serde_json` (not yet
+/// through rustfmt).
 pub(crate) fn main_rs(reading: &Reading, from: &Path) -> (String, bool) {
-    let base = if from.is_file() {
-        from.parent().unwrap_or(Path::new(""))
-    } else {
-        from
-    };
     let items: Vec<render::Item<'_>> = reading
         .functions
         .iter()
         .map(|f| render::Item {
             spec: &f.function.spec,
-            origin: shown(f.file.strip_prefix(base).unwrap_or(&f.file)),
+            origin: origin(&f.file),
         })
         .collect();
     render::main_rs(&items, &shown(from))
+}
+
+/// How comments name an original file: `<folder>/function.json`, or the file's name.
+fn origin(file: &Path) -> String {
+    let name = file.file_name().map(Path::new).unwrap_or(file);
+    match file.parent().and_then(Path::file_name) {
+        Some(folder) if name == Path::new("function.json") => shown(&Path::new(folder).join(name)),
+        _ => shown(name),
+    }
 }
 
 /// A path with `/` separators, as comments and messages show it.
@@ -181,6 +186,7 @@ pub(crate) fn run(options: &ImportOptions) -> Result<(), CliError> {
         )));
     }
     let (main_rs, uses_serde_json) = main_rs(&reading, &options.path);
+    let main_rs = render::rustfmt(main_rs);
     if options.print {
         eprint!("{}", report(&reading));
         print!("{main_rs}");

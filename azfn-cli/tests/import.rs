@@ -176,6 +176,8 @@ fn every_template_and_sample_imports_into_one_crate_that_builds() {
         !output.lines().any(|l| l.starts_with("warning")),
         "the imported crate builds with warnings:\n{output}"
     );
+    // The sources are as rustfmt writes them.
+    cargo_ok(&out, &["fmt", "--check"]);
     let mut expected: Vec<String> = names
         .iter()
         .filter(|n| !REFUSED.iter().any(|(r, _)| r == n))

@@ -19,6 +19,7 @@ pub(crate) struct Item<'a> {
 /// `src/main.rs` of the imported app, and whether it uses `serde_json`.
 pub(crate) fn main_rs(items: &[Item<'_>], from: &str) -> (String, bool) {
     let mut idents = Idents::default();
+    idents.taken.insert("main".to_owned());
     let mut uses = BTreeSet::new();
     let mut serde_json = false;
     let mut body = String::new();
@@ -44,6 +45,31 @@ pub(crate) fn main_rs(items: &[Item<'_>], from: &str) -> (String, bool) {
     out.push_str(&body);
     out.push_str("\nfn main() -> std::process::ExitCode {\n    azfn_runtime::app!().run()\n}\n");
     (out, serde_json)
+}
+
+/// `code` formatted by `rustfmt` (edition 2024) when it is installed, else as is.
+pub(crate) fn rustfmt(code: String) -> String {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return code;
+    };
+    let written = child
+        .stdin
+        .take()
+        .is_some_and(|mut stdin| stdin.write_all(code.as_bytes()).is_ok());
+    match child.wait_with_output() {
+        Ok(out) if written && out.status.success() && !out.stdout.is_empty() => {
+            String::from_utf8(out.stdout).unwrap_or(code)
+        }
+        _ => code,
+    }
 }
 
 /// Unique snake_case identifiers for functions.
@@ -390,10 +416,8 @@ fn function(
         "    // Imported from {}: write the function's body.",
         item.origin
     );
-    let message = format!(
-        "the function `{name}` is not written yet (imported from {}); write its body in src/main.rs",
-        item.origin
-    );
+    let message =
+        format!("the function `{name}` is not written yet; write its body in src/main.rs");
     let _ = writeln!(out, "    Err(Error::msg({}))", lit(&message));
     out.push_str("}\n");
     if outputs.len() > 1 {

@@ -275,7 +275,7 @@ fn generated_code_for_the_edge_cases() {
         "#[blob_output(name = \"copy\", path = \"copies/{Type}\", connection = \"Storage\")]",
         "#[allow(non_snake_case, reason = \"the parameters are named after the bindings\")]",
         "async fn edge(_Type: serde_json::Value, _self: Option<Bytes>, _doc: serde_json::Value) -> Result<EdgeOutputs, Error> {",
-        "    // Imported from function.json: write the function's body.",
+        "    // Imported from Edge/function.json: write the function's body.",
         "    #[output(name = \"$return\")]",
         "    return_value: Option<String>,",
         "    #[output(name = \"Second\")]",
