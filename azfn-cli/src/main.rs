@@ -1,6 +1,7 @@
 //! `cargo azfn`: run an Azure Functions custom-handler app locally, like `func start`, with the
-//! host's wire behaviour taken from `azfn-host`; create new azfn apps (`cargo azfn new`) and
-//! package them into the zip Azure runs (`cargo azfn package`).
+//! host's wire behaviour taken from `azfn-host`; create new azfn apps (`cargo azfn new`), import
+//! existing function.json apps (`cargo azfn import`) and package them into the zip Azure runs
+//! (`cargo azfn package`).
 
 mod archive;
 mod artifacts;

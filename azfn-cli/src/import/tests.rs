@@ -79,11 +79,12 @@ fn sample_app(dir: &Path) {
 }
 
 /// A document as the host reads it, for comparison: binding types lower case (the host
-/// compares them case-insensitively), `direction`, `authLevel` and `methods` lower case,
+/// compares them case-insensitively), `direction`, `authLevel`, `source`, `dataType` and
+/// `methods` lower case,
 /// methods as a set, the default `authLevel`, and bindings in name order.
 fn normalized(mut bindings: Vec<Map<String, Value>>) -> Value {
     for b in &mut bindings {
-        for key in ["type", "direction", "authLevel"] {
+        for key in ["type", "direction", "authLevel", "source", "dataType"] {
             if let Some(Value::String(s)) = b.get_mut(key) {
                 *s = s.to_ascii_lowercase();
             }
