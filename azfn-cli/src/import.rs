@@ -50,6 +50,8 @@ pub(crate) struct Reading {
     pub(crate) functions: Vec<ImportedFunction>,
     pub(crate) refused: Vec<Refused>,
     pub(crate) host: Option<host::Host>,
+    /// The app's `local.settings.json` to write, its file and what changed.
+    pub(crate) local_settings: Option<(PathBuf, String, Vec<String>)>,
 }
 
 /// Reads and converts every document under `path`; `Err` only when PATH itself is unusable.
@@ -108,10 +110,24 @@ pub(crate) fn read(path: &Path) -> Result<Reading, CliError> {
             }
         },
     };
+    let local_settings = match &sources.local_settings {
+        None => None,
+        Some(file) => match host::read_local_settings(file) {
+            Ok((text, notes)) => Some((file.clone(), text, notes)),
+            Err(errors) => {
+                refused.push(Refused {
+                    file: file.clone(),
+                    errors,
+                });
+                None
+            }
+        },
+    };
     Ok(Reading {
         functions,
         refused,
         host,
+        local_settings,
     })
 }
 
@@ -170,6 +186,11 @@ pub(crate) fn report(reading: &Reading) -> String {
     if let Some(host) = &reading.host {
         for note in &host.notes {
             let _ = writeln!(out, "note: {}: {note}", host.file.display());
+        }
+    }
+    if let Some((file, _, notes)) = &reading.local_settings {
+        for note in notes {
+            let _ = writeln!(out, "note: {}: {note}", file.display());
         }
     }
     out
@@ -243,7 +264,13 @@ pub(crate) fn run(options: &ImportOptions) -> Result<(), CliError> {
         ("build.rs", build_rs(forwarding)),
         ("src/main.rs", main_rs),
         (".gitignore", new::gitignore(reading.host.is_some())),
-        ("local.settings.json", new::local_settings()),
+        (
+            "local.settings.json",
+            reading
+                .local_settings
+                .as_ref()
+                .map_or_else(new::local_settings, |(_, text, _)| text.clone()),
+        ),
     ];
     if let Some(host) = &reading.host {
         files.push(("host.json", host.text.clone()));

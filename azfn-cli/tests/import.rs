@@ -68,6 +68,11 @@ fn sample_app(dir: &Path) -> Vec<String> {
         dir.join("host.json"),
     )
     .unwrap();
+    std::fs::write(
+        dir.join("local.settings.json"),
+        r#"{"Values": {"FUNCTIONS_WORKER_RUNTIME": "node", "Orders": "UseDevelopmentStorage=true"}, "Host": {"CORS": "*"}}"#,
+    )
+    .unwrap();
     names
 }
 

@@ -1,6 +1,7 @@
 //! The app's `host.json`, carried over into the new crate: every setting is kept (route prefix,
 //! extensions, bundle, logging, `functionTimeout`, ...) except the old executable's
-//! `customHandler.description`, which the build helper writes for the new one.
+//! `customHandler.description`, which the build helper writes for the new one. Its
+//! `local.settings.json` too (the connection settings its bindings name), as a custom handler's.
 
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,45 @@ fn convert(file: &Path, mut doc: Value) -> Result<Host, Vec<String>> {
     })
 }
 
+/// The app's `local.settings.json`, ready to be written into the new crate: every setting
+/// kept, `FUNCTIONS_WORKER_RUNTIME` set to `custom`. `Ok((text, notes))`.
+pub(crate) fn read_local_settings(file: &Path) -> Result<(String, Vec<String>), Vec<String>> {
+    let text =
+        std::fs::read_to_string(file).map_err(|e| vec![format!("cannot read the file: {e}")])?;
+    let doc = lenient::parse(&text).map_err(|e| vec![e])?;
+    local_settings(doc)
+}
+
+fn local_settings(mut doc: Value) -> Result<(String, Vec<String>), Vec<String>> {
+    let errors = azfn_model::doc::check_local_settings(&doc);
+    if !errors.is_empty() {
+        return Err(errors
+            .into_iter()
+            .map(|e| format!("{e}; local.settings.json is not carried over (the new crate gets the default one)"))
+            .collect());
+    }
+    let mut notes = Vec::new();
+    let values = doc
+        .as_object_mut()
+        .map(|d| d.entry("Values").or_insert_with(|| serde_json::json!({})))
+        .and_then(Value::as_object_mut);
+    if let Some(values) = values {
+        let runtime = values
+            .get("FUNCTIONS_WORKER_RUNTIME")
+            .and_then(Value::as_str);
+        if runtime != Some("custom") {
+            notes.push(format!(
+                "`Values.FUNCTIONS_WORKER_RUNTIME` {} is set to `custom`",
+                runtime.map_or_else(|| "(missing)".to_owned(), |r| format!("`{r}`"))
+            ));
+            values.insert("FUNCTIONS_WORKER_RUNTIME".into(), "custom".into());
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    Ok((text, notes))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
@@ -95,7 +135,37 @@ mod tests {
 
     use serde_json::{Value, json};
 
-    use super::convert;
+    use super::{convert, local_settings};
+
+    #[test]
+    fn local_settings_are_kept_as_a_custom_handler_s() {
+        let doc = json!({
+            "IsEncrypted": false,
+            "Values": {"FUNCTIONS_WORKER_RUNTIME": "node", "Orders": "UseDevelopmentStorage=true"},
+            "Host": {"LocalHttpPort": 7072}
+        });
+        let (text, notes) = local_settings(doc).unwrap();
+        let written: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            written,
+            json!({
+                "IsEncrypted": false,
+                "Values": {"FUNCTIONS_WORKER_RUNTIME": "custom", "Orders": "UseDevelopmentStorage=true"},
+                "Host": {"LocalHttpPort": 7072}
+            })
+        );
+        assert_eq!(
+            notes,
+            ["`Values.FUNCTIONS_WORKER_RUNTIME` `node` is set to `custom`"]
+        );
+        let errors = local_settings(json!({"Values": []})).unwrap_err();
+        assert_eq!(
+            errors,
+            [
+                "`Values` must be an object of string settings; local.settings.json is not carried over (the new crate gets the default one)"
+            ]
+        );
+    }
 
     #[test]
     fn settings_are_kept_and_the_old_executable_is_dropped() {

@@ -21,6 +21,8 @@ pub(crate) struct Sources {
     pub(crate) functions: Vec<FunctionFile>,
     /// The app's `host.json`, when PATH is an app folder that has one.
     pub(crate) host_json: Option<PathBuf>,
+    /// The app's `local.settings.json`, when PATH is an app folder that has one.
+    pub(crate) local_settings: Option<PathBuf>,
 }
 
 const FUNCTION_JSON: &str = "function.json";
@@ -55,6 +57,7 @@ pub(crate) fn find(path: &Path) -> Result<Sources, CliError> {
                 path: path.to_path_buf(),
             }],
             host_json: None,
+            local_settings: None,
         });
     }
     let own = path.join(FUNCTION_JSON);
@@ -68,6 +71,7 @@ pub(crate) fn find(path: &Path) -> Result<Sources, CliError> {
         return Ok(Sources {
             functions: vec![FunctionFile { name, path: own }],
             host_json: None,
+            local_settings: None,
         });
     }
     let entries = std::fs::read_dir(path)
@@ -96,9 +100,11 @@ pub(crate) fn find(path: &Path) -> Result<Sources, CliError> {
     }
     functions.sort_by(|a, b| a.name.cmp(&b.name));
     let host = path.join("host.json");
+    let settings = path.join("local.settings.json");
     Ok(Sources {
         functions,
         host_json: host.is_file().then_some(host),
+        local_settings: settings.is_file().then_some(settings),
     })
 }
 
