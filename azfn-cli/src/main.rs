@@ -127,13 +127,15 @@ enum Command {
     ///
     /// Each function becomes an `async fn` with the attributes that make `cargo build` write an
     /// equivalent function.json, and a stub body that fails until written. The app's host.json
-    /// is carried over. What cannot be expressed is reported per file; the rest is imported.
+    /// and local.settings.json are carried over. What cannot be expressed is reported per file;
+    /// the rest is imported (the exit code is non-zero only when nothing could be).
     Import {
         /// A function.json, a function folder, or an app folder (every subfolder holding a
         /// function.json, and its host.json).
         path: PathBuf,
         /// The folder to create (it may exist if empty); its last component is the crate name.
-        #[arg(long, value_name = "DIR", required_unless_present = "print")]
+        /// Required unless --print is given.
+        #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// The crate name (default: the name of the --out folder).
         #[arg(long)]

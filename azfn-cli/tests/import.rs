@@ -309,6 +309,18 @@ fn refuses_malformed_json_naming_the_file_and_line() {
 }
 
 #[test]
+fn refuses_to_run_without_out_or_print() {
+    let tmp = TempDir::new("import-no-out");
+    let function = workspace_root()
+        .join("vendor/azure-functions-templates/custom-handler-templates/TimerTrigger-Custom");
+    assert_refused(
+        tmp.path(),
+        &[arg(&function)],
+        "--out DIR is required: the folder to write the app crate into (or pass --print)",
+    );
+}
+
+#[test]
 fn print_shows_the_declarations_and_writes_nothing() {
     let tmp = TempDir::new("import-print");
     let function = workspace_root()
