@@ -154,13 +154,9 @@ fn origin(file: &Path) -> String {
     }
 }
 
-/// A path with `/` separators, as comments and messages show it.
+/// A path with `/` separators, as comments show it.
 fn shown(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-        .replace("//", "/")
+    path.to_string_lossy().replace('\\', "/")
 }
 
 /// The report of what was refused and what changed, one line each.
