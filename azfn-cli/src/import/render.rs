@@ -418,7 +418,16 @@ fn function(
     );
     let message =
         format!("the function `{name}` is not written yet; write its body in src/main.rs");
-    let _ = writeln!(out, "    Err(Error::msg({}))", lit(&message));
+    // An HTTP caller gets 501 Not Implemented; the message goes to the logs.
+    let status = if matches!(
+        trigger.map(|t| &t.kind),
+        Some(BindingKind::HttpTrigger { .. })
+    ) {
+        ".with_status(501)"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "    Err(Error::msg({}){status})", lit(&message));
     out.push_str("}\n");
     if outputs.len() > 1 {
         let _ = writeln!(out, "\n/// The outputs of `{name}`.");

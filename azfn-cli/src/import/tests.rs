@@ -290,3 +290,29 @@ fn generated_code_for_the_edge_cases() {
         );
     }
 }
+
+#[test]
+fn http_stubs_answer_501_and_others_fail_plainly() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let (web, _) = main_rs(
+        &read(&fixtures.join("WebApi")).unwrap(),
+        Path::new("WebApi"),
+    );
+    assert!(
+        web.contains(
+            "    Err(Error::msg(\"the function `WebApi` is not written yet; write its body in src/main.rs\").with_status(501))\n"
+        ),
+        "{web}"
+    );
+    let (timer, _) = main_rs(
+        &read(&fixtures.join("Lenient")).unwrap(),
+        Path::new("Lenient"),
+    );
+    assert!(
+        timer.contains(
+            "    Err(Error::msg(\"the function `Lenient` is not written yet; write its body in src/main.rs\"))\n"
+        ),
+        "{timer}"
+    );
+    assert!(!timer.contains("todo!"));
+}
