@@ -1,6 +1,7 @@
 //! `cargo azfn`: run an Azure Functions custom-handler app locally, like `func start`, with the
-//! host's wire behaviour taken from `azfn-host`; create new azfn apps (`cargo azfn new`) and
-//! package them into the zip Azure runs (`cargo azfn package`).
+//! host's wire behaviour taken from `azfn-host`; create new azfn apps (`cargo azfn new`), import
+//! existing function.json apps (`cargo azfn import`) and package them into the zip Azure runs
+//! (`cargo azfn package`).
 
 mod archive;
 mod artifacts;
@@ -12,6 +13,7 @@ mod echo;
 mod error;
 mod front;
 mod functions;
+mod import;
 mod invoke;
 mod linux_check;
 mod new;
@@ -161,6 +163,34 @@ enum Command {
         #[arg(long, value_name = "URL")]
         azfn_git: Option<String>,
     },
+    /// Create an app crate from existing function.json files (a custom-handler or script app).
+    ///
+    /// Each function becomes an `async fn` with the attributes that make `cargo build` write an
+    /// equivalent function.json, and a stub body that fails until written. The app's host.json
+    /// and local.settings.json are carried over. What cannot be expressed is reported per file;
+    /// the rest is imported (the exit code is non-zero only when nothing could be).
+    Import {
+        /// A function.json, a function folder, or an app folder (every subfolder holding a
+        /// function.json, and its host.json).
+        path: PathBuf,
+        /// The folder to create (it may exist if empty); its last component is the crate name.
+        /// Required unless --print is given.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The crate name (default: the name of the --out folder).
+        #[arg(long)]
+        name: Option<String>,
+        /// Depend on the azfn crates of this local checkout of the azfn repository (default: the
+        /// checkout this cargo-azfn was built from, else the crates.io version of cargo-azfn).
+        #[arg(long, value_name = "DIR")]
+        azfn_path: Option<PathBuf>,
+        /// Depend on the azfn crates of this git repository.
+        #[arg(long, value_name = "URL")]
+        azfn_git: Option<String>,
+        /// Print the Rust declarations (src/main.rs) instead of writing a crate.
+        #[arg(long)]
+        print: bool,
+    },
 }
 
 /// A positive number of seconds (`30`, `0.5`).
@@ -220,6 +250,25 @@ fn main() -> ExitCode {
             azfn_git,
         };
         return finish(new::run(&options));
+    }
+    if let Command::Import {
+        path,
+        out,
+        name,
+        azfn_path,
+        azfn_git,
+        print,
+    } = cli.command
+    {
+        let options = import::ImportOptions {
+            path,
+            out,
+            name,
+            azfn_path,
+            azfn_git,
+            print,
+        };
+        return finish(import::run(&options));
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -297,7 +346,7 @@ fn main() -> ExitCode {
                 .await
             }
             // Handled above, without a runtime.
-            Command::New { .. } => Ok(()),
+            Command::New { .. } | Command::Import { .. } => Ok(()),
         }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(500));

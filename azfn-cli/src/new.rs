@@ -1,8 +1,8 @@
 //! `cargo azfn new PATH`: a ready app crate in a new folder, like `cargo new`, from one of the
 //! templates in `azfn-cli/templates/`. Everything is checked before anything is written.
 
-mod deps;
-mod name;
+pub(crate) mod deps;
+pub(crate) mod name;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -75,6 +75,15 @@ impl Template {
     /// Whether the code derives serde traits (the `serde` dependency).
     fn uses_serde(self) -> bool {
         matches!(self, Template::Queue)
+    }
+
+    /// The `[dependencies]` lines besides `azfn-runtime`.
+    fn extra_dependencies(self) -> &'static str {
+        if self.uses_serde() {
+            "serde = { version = \"1\", features = [\"derive\"] }\n"
+        } else {
+            ""
+        }
     }
 
     /// The functions of the template: `cargo build` writes `<name>/function.json` for each.
@@ -159,12 +168,17 @@ pub(crate) fn plan(options: &NewOptions) -> Result<Plan, CliError> {
     let files = vec![
         (
             "Cargo.toml",
-            cargo_toml(&name, template, &source, outer_workspace.as_deref()),
+            cargo_toml(
+                &name,
+                template.extra_dependencies(),
+                &source,
+                outer_workspace.as_deref(),
+            ),
         ),
         ("build.rs", BUILD_RS.to_owned()),
         ("src/main.rs", template.main_rs().to_owned()),
         ("README.md", readme(&name, template)),
-        (".gitignore", GITIGNORE.to_owned()),
+        (".gitignore", gitignore(false)),
         ("local.settings.json", local_settings()),
     ];
     Ok(Plan {
@@ -178,7 +192,7 @@ pub(crate) fn plan(options: &NewOptions) -> Result<Plan, CliError> {
 }
 
 /// The folder must not exist, or be an empty folder (or a link to one).
-fn check_folder(dir: &Path) -> Result<(), CliError> {
+pub(crate) fn check_folder(dir: &Path) -> Result<(), CliError> {
     match std::fs::symlink_metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(CliError(format!("cannot read `{}`: {e}", dir.display()))),
@@ -204,7 +218,7 @@ fn check_folder(dir: &Path) -> Result<(), CliError> {
 }
 
 /// The nearest ancestor of `dir` (absolute) whose `Cargo.toml` declares a `[workspace]`.
-fn enclosing_workspace(dir: &Path) -> Option<PathBuf> {
+pub(crate) fn enclosing_workspace(dir: &Path) -> Option<PathBuf> {
     dir.ancestors().skip(1).find_map(|ancestor| {
         let manifest = ancestor.join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest).ok()?;
@@ -214,7 +228,7 @@ fn enclosing_workspace(dir: &Path) -> Option<PathBuf> {
     })
 }
 
-const BUILD_RS: &str = "//! `cargo build` writes the function app: host.json and one function.json per function.\n\
+pub(crate) const BUILD_RS: &str = "//! `cargo build` writes the function app: host.json and one function.json per function.\n\
                         fn main() {\n    azfn_build::generate();\n}\n";
 
 /// What git ignores: the build output and what `cargo build` generates (as in azfn's examples),
@@ -225,22 +239,28 @@ const GITIGNORE: &str = "/target/\n\
                          # The local host's queues and blobs, kept between runs of `cargo azfn start`.\n\
                          /.azfn/\n";
 
-/// `Cargo.toml`: the azfn crates from `source`, serde where the template's code uses it, the
-/// test kit and tokio for the tests; its own `[workspace]` inside another workspace.
-fn cargo_toml(
+/// [`GITIGNORE`] for an app whose `host.json` is the user's own (kept in the repository).
+pub(crate) fn gitignore(own_host_json: bool) -> String {
+    if own_host_json {
+        GITIGNORE.replace("/host.json\n", "")
+    } else {
+        GITIGNORE.to_owned()
+    }
+}
+
+/// `Cargo.toml`: the azfn crates from `source`, the `extra` dependency lines (e.g. serde where
+/// the code uses it), the test kit and tokio for the tests; its own `[workspace]` inside another
+/// workspace.
+pub(crate) fn cargo_toml(
     name: &str,
-    template: Template,
+    extra: &str,
     source: &AzfnSource,
     outer_workspace: Option<&Path>,
 ) -> String {
     let runtime = source.dependency("azfn-runtime", &[]);
     let build = source.dependency("azfn-build", &[]);
     let test_kit = source.dependency("azfn-runtime", &["testing"]);
-    let serde = if template.uses_serde() {
-        "serde = { version = \"1\", features = [\"derive\"] }\n"
-    } else {
-        ""
-    };
+    let serde = extra;
     let mut toml = format!(
         r#"[package]
 name = {name}
@@ -270,7 +290,7 @@ tokio = {{ version = "1", features = ["macros", "rt"] }}
 }
 
 /// `local.settings.json`, with the content `azfn-build` writes when the file is missing.
-fn local_settings() -> String {
+pub(crate) fn local_settings() -> String {
     let doc = json!({
         "IsEncrypted": false,
         "Values": {
@@ -299,22 +319,21 @@ fn readme(name: &str, template: Template) -> String {
 /// Runs `cargo azfn new`.
 pub(crate) fn run(options: &NewOptions) -> Result<(), CliError> {
     let plan = plan(options)?;
-    write(&plan)?;
+    write_files(&plan.dir, &plan.files)?;
     print!("{}", summary(&plan));
     Ok(())
 }
 
-/// Writes the planned files; on a failure, removes what it created.
-fn write(plan: &Plan) -> Result<(), CliError> {
+/// Writes the files (relative paths with `/`) into `dir`; on a failure, removes what it created.
+pub(crate) fn write_files(dir: &Path, files: &[(&'static str, String)]) -> Result<(), CliError> {
     // The topmost folder this run creates, to remove on failure.
-    let created = plan
-        .dir
+    let created = dir
         .ancestors()
         .take_while(|a| !a.as_os_str().is_empty() && std::fs::symlink_metadata(a).is_err())
         .last()
         .map(Path::to_path_buf);
-    let result = plan.files.iter().try_for_each(|(rel, text)| {
-        let path = plan.dir.join(rel);
+    let result = files.iter().try_for_each(|(rel, text)| {
+        let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -326,15 +345,15 @@ fn write(plan: &Plan) -> Result<(), CliError> {
                 let _ = std::fs::remove_dir_all(top);
             }
             None => {
-                for (rel, _) in &plan.files {
-                    let _ = std::fs::remove_file(plan.dir.join(rel));
+                for (rel, _) in files {
+                    let _ = std::fs::remove_file(dir.join(rel));
                 }
-                let _ = std::fs::remove_dir(plan.dir.join("src"));
+                let _ = std::fs::remove_dir(dir.join("src"));
             }
         }
         CliError(format!(
             "cannot write the app in `{}`: {e}; nothing was left behind",
-            plan.dir.display()
+            dir.display()
         ))
     })
 }
@@ -380,7 +399,7 @@ fn summary(plan: &Plan) -> String {
 }
 
 /// `word` as one POSIX shell word: as is when plain, else in single quotes.
-fn shell_word(word: &str) -> String {
+pub(crate) fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()

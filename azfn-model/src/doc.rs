@@ -92,17 +92,24 @@ const TIMESPAN: fn(&str) -> bool = |s| {
         && parts[2] < "60"
 };
 
+/// `retry` as the host reads it: a `RetryOptions` object deserialized by Json.NET, which
+/// matches property names case-insensitively (`Strategy` is `strategy`).
 fn check_retry(retry: &Json, errors: &mut Vec<String>) {
     let Some(obj) = retry.as_object() else {
         errors.push("`retry` must be an object".into());
         return;
     };
-    if !obj.get("maxRetryCount").is_some_and(Json::is_i64) {
+    let get = |key: &str| {
+        obj.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    };
+    if !get("maxRetryCount").is_some_and(Json::is_i64) {
         errors.push(
             "`retry.maxRetryCount` is required and must be an integer (-1 retries forever)".into(),
         );
     }
-    let required: &[&str] = match obj.get("strategy").and_then(Json::as_str) {
+    let required: &[&str] = match get("strategy").and_then(Json::as_str) {
         Some("fixedDelay") => &["delayInterval"],
         Some("exponentialBackoff") => &["minimumInterval", "maximumInterval"],
         _ => {
@@ -111,7 +118,7 @@ fn check_retry(retry: &Json, errors: &mut Vec<String>) {
         }
     };
     for key in ["delayInterval", "minimumInterval", "maximumInterval"] {
-        match obj.get(key) {
+        match get(key) {
             None if required.contains(&key) => {
                 errors.push(format!("`retry.{key}` is required by this strategy"));
             }

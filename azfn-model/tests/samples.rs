@@ -184,6 +184,52 @@ fn valid_host_and_local_settings_samples_pass() {
 }
 
 #[test]
+fn valid_function_samples_pass_except_duplicate_binding_names() {
+    // `MySql.json` and `Sql.json` name an input and an output binding `products`: the schema
+    // allows it, the host does not (binding names are unique, compared case-insensitively).
+    let duplicate = |file: &str| {
+        vec![format!(
+            "binding name `products` is used twice; binding names must be unique (compared case-insensitively); {file}"
+        )]
+    };
+    for entry in std::fs::read_dir(samples().join("valid/function")).expect("samples folder") {
+        let path = entry.expect("entry").path();
+        let file = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a UTF-8 file name")
+            .to_owned();
+        let result = read_function_json("sample", &load(&path))
+            .map(drop)
+            .map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|e| format!("{e}; {file}"))
+                    .collect::<Vec<_>>()
+            });
+        if file == "MySql.json" || file == "Sql.json" {
+            assert_eq!(result, Err(duplicate(&file)));
+        } else {
+            assert_eq!(result, Ok(()), "{file}");
+        }
+    }
+}
+
+#[test]
+fn retry_keys_are_read_case_insensitively_as_the_host_does() {
+    let doc = serde_json::json!({
+        "bindings": [{"type": "timerTrigger", "direction": "in", "name": "t", "schedule": "0 */5 * * * *"}],
+        "retry": {"Strategy": "fixedDelay", "MaxRetryCount": 2, "DelayInterval": "1 minute"}
+    });
+    assert_eq!(
+        read_function_json("sample", &doc).map(drop),
+        Err(vec![
+            "`retry.delayInterval` must be a `hh:mm:ss` interval such as `00:00:10`, not \"1 minute\"".to_owned()
+        ])
+    );
+}
+
+#[test]
 fn custom_handler_templates_pass() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../vendor/azure-functions-templates/custom-handler-templates");
