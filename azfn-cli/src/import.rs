@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::CliError;
-use crate::new::{self, AzfnSource, deps};
+use crate::new;
 
 pub(crate) use convert::Imported;
 
@@ -214,38 +214,16 @@ pub(crate) fn run(options: &ImportOptions) -> Result<(), CliError> {
             "--out DIR is required: the folder to write the app crate into (or pass --print)",
         ));
     };
-    let name = match &options.name {
-        Some(name) => name.clone(),
-        None => dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                CliError(format!(
-                    "cannot take a crate name from `{}`; pass --name NAME",
-                    dir.display()
-                ))
-            })?,
-    };
-    new::name::check_crate_name(&name)?;
-    new::check_folder(dir)?;
-    let source = deps::decide(
+    let new::Target {
+        name,
+        source,
+        outer_workspace: outer,
+    } = new::target(
+        dir,
+        options.name.as_deref(),
         options.azfn_path.as_deref(),
         options.azfn_git.as_deref(),
-        deps::own_checkout().as_deref(),
-        env!("CARGO_PKG_VERSION"),
     )?;
-    if let AzfnSource::Path(root) = &source
-        && root.to_str().is_none()
-    {
-        return Err(CliError(format!(
-            "the azfn checkout `{}` has a path that is not UTF-8, which Cargo.toml cannot hold; use --azfn-git URL",
-            root.display()
-        )));
-    }
-    let absolute = std::path::absolute(dir)
-        .map_err(|e| CliError(format!("cannot resolve `{}`: {e}", dir.display())))?;
-    let outer = new::enclosing_workspace(&absolute);
     let extra = if uses_serde_json {
         "serde_json = \"1\"\n"
     } else {

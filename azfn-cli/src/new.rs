@@ -129,12 +129,26 @@ pub(crate) struct Plan {
     pub(crate) files: Vec<(&'static str, String)>,
 }
 
-/// Checks the options and renders every file; writes nothing.
-pub(crate) fn plan(options: &NewOptions) -> Result<Plan, CliError> {
-    let template = Template::parse(&options.template)?;
-    let dir = &options.path;
-    let name = match &options.name {
-        Some(name) => name.clone(),
+/// Where a new crate goes and what it depends on, checked before anything is written.
+pub(crate) struct Target {
+    /// The crate name: `name`, else the folder's name.
+    pub(crate) name: String,
+    /// Where the azfn crates come from.
+    pub(crate) source: AzfnSource,
+    /// The enclosing cargo workspace the crate is kept out of, if any.
+    pub(crate) outer_workspace: Option<PathBuf>,
+}
+
+/// Checks a new crate's folder (missing or empty), its name (`name`, else the folder's) and
+/// the azfn dependency source (`--azfn-path`, `--azfn-git`, else this cargo-azfn's own).
+pub(crate) fn target(
+    dir: &Path,
+    name: Option<&str>,
+    azfn_path: Option<&Path>,
+    azfn_git: Option<&str>,
+) -> Result<Target, CliError> {
+    let name = match name {
+        Some(name) => name.to_owned(),
         None => dir
             .file_name()
             .and_then(|n| n.to_str())
@@ -149,8 +163,8 @@ pub(crate) fn plan(options: &NewOptions) -> Result<Plan, CliError> {
     name::check_crate_name(&name)?;
     check_folder(dir)?;
     let source = deps::decide(
-        options.azfn_path.as_deref(),
-        options.azfn_git.as_deref(),
+        azfn_path,
+        azfn_git,
         deps::own_checkout().as_deref(),
         env!("CARGO_PKG_VERSION"),
     )?;
@@ -164,7 +178,27 @@ pub(crate) fn plan(options: &NewOptions) -> Result<Plan, CliError> {
     }
     let absolute = std::path::absolute(dir)
         .map_err(|e| CliError(format!("cannot resolve `{}`: {e}", dir.display())))?;
-    let outer_workspace = enclosing_workspace(&absolute);
+    Ok(Target {
+        name,
+        source,
+        outer_workspace: enclosing_workspace(&absolute),
+    })
+}
+
+/// Checks the options and renders every file; writes nothing.
+pub(crate) fn plan(options: &NewOptions) -> Result<Plan, CliError> {
+    let template = Template::parse(&options.template)?;
+    let dir = &options.path;
+    let Target {
+        name,
+        source,
+        outer_workspace,
+    } = target(
+        dir,
+        options.name.as_deref(),
+        options.azfn_path.as_deref(),
+        options.azfn_git.as_deref(),
+    )?;
     let files = vec![
         (
             "Cargo.toml",

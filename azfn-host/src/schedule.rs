@@ -525,12 +525,6 @@ mod tests {
     /// than the field's range, which selects the start alone.
     #[test]
     fn steps_longer_than_the_range_select_the_start() {
-        let next = |expr: &str, after| {
-            Schedule::parse(expr, none)
-                .unwrap_or_else(|e| panic!("{expr}: {e}"))
-                .next_after(after)
-                .unwrap()
-        };
         let t = at(2024, 2, 29, 12, 34, 56);
         assert_eq!(next("*/352 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
         assert_eq!(next("*/60 * * * * *", t), at(2024, 2, 29, 12, 35, 0));
@@ -547,12 +541,6 @@ mod tests {
     /// item.
     #[test]
     fn a_star_in_a_list_is_the_whole_range() {
-        let next = |expr: &str, after| {
-            Schedule::parse(expr, none)
-                .unwrap_or_else(|e| panic!("{expr}: {e}"))
-                .next_after(after)
-                .unwrap()
-        };
         let t = at(2024, 2, 29, 12, 34, 56);
         assert_eq!(next("0 0 8,* * * *", t), at(2024, 2, 29, 13, 0, 0));
         assert_eq!(next("0 0 8,*/5 * * *", t), at(2024, 2, 29, 15, 0, 0));
