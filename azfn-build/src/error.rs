@@ -222,6 +222,15 @@ impl fmt::Display for Error {
                 path,
                 action,
                 source,
+            } if *action != "read" => write!(
+                f,
+                "azfn: cannot {action} `{}`: {source}; check that the app folder is writable and the disk has room (every file azfn wrote is complete, the others are as they were)",
+                display_path(path)
+            ),
+            Kind::Io {
+                path,
+                action,
+                source,
             } => write!(
                 f,
                 "azfn: cannot {action} `{}`: {source}",

@@ -1,11 +1,69 @@
 //! File writes that are safe to repeat: only when the bytes change, atomically.
+//!
+//! Every change to the file system goes through [`fault`] first, the seam through which tests
+//! inject I/O errors ([`with_io_faults`]): a full disk, an unwritable folder.
 
+use std::cell::RefCell;
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 use std::time::SystemTime;
 
 use crate::error::Error;
+
+/// A change to the file system, as seen by [`with_io_faults`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IoOp {
+    /// Creating a folder (and its parents).
+    CreateDir,
+    /// Writing a file's temporary copy.
+    Write,
+    /// Renaming the temporary copy over the file.
+    Rename,
+    /// Removing a file or folder.
+    Remove,
+}
+
+type FaultHook = Box<dyn Fn(&Path, IoOp) -> Option<io::Error>>;
+
+thread_local! {
+    static FAULTS: RefCell<Option<FaultHook>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `fault` deciding, before each change azfn-build makes to the file system on
+/// this thread, whether that change fails instead (and with which error). For tests of what a
+/// full disk or an unwritable app folder does to a build.
+#[doc(hidden)]
+pub fn with_io_faults<R>(
+    fault: impl Fn(&Path, IoOp) -> Option<io::Error> + 'static,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            FAULTS.with(|hook| hook.borrow_mut().take());
+        }
+    }
+    FAULTS.with(|hook| *hook.borrow_mut() = Some(Box::new(fault)));
+    let _reset = Reset;
+    f()
+}
+
+/// The injected error for `op` on `path`, if any.
+fn fault(path: &Path, op: IoOp) -> io::Result<()> {
+    FAULTS.with(
+        |hook| match hook.borrow().as_ref().and_then(|f| f(path, op)) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        },
+    )
+}
+
+fn create_dir_all(dir: &Path) -> io::Result<()> {
+    fault(dir, IoOp::CreateDir)?;
+    fs::create_dir_all(dir)
+}
 
 /// The file's bytes, or `None` if it does not exist.
 pub(crate) fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, Error> {
@@ -38,7 +96,7 @@ pub(crate) fn write_if_missing(path: &Path, bytes: &[u8]) -> Result<bool, Error>
 /// Functions host watching the folder, an editor) never see a half-written file.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", e))?;
+    create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -46,9 +104,16 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let tmp = dir.join(format!(".{name}.azfn-{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
+        // A full disk fails part-way: some bytes are in the temporary copy, never in `path`.
+        let (head, _) = bytes.split_at(bytes.len() / 2);
+        if let Err(e) = fault(path, IoOp::Write) {
+            file.write_all(head)?;
+            return Err(e);
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
+        fault(path, IoOp::Rename)?;
         fs::rename(&tmp, path)
     })();
     result.map_err(|e| {
@@ -65,7 +130,7 @@ pub(crate) fn point_link(link: &Path, target: &Path) -> io::Result<bool> {
         return Ok(false);
     }
     let dir = link.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
+    create_dir_all(dir)?;
     let name = link
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -102,6 +167,7 @@ pub(crate) fn set_modified(path: &Path, time: SystemTime) {
 
 /// Removes a file if it exists; returns whether it removed one.
 pub(crate) fn remove_file_if_exists(path: &Path) -> Result<bool, Error> {
+    fault(path, IoOp::Remove).map_err(|e| Error::io(path, "remove", e))?;
     match fs::remove_file(path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
@@ -120,6 +186,8 @@ pub(crate) fn remove_dir_if_empty(path: &Path) -> Result<bool, Error> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
         Err(e) => return Err(Error::io(path, "read the folder", e)),
     }
-    fs::remove_dir(path).map_err(|e| Error::io(path, "remove the folder", e))?;
+    fault(path, IoOp::Remove)
+        .and_then(|()| fs::remove_dir(path))
+        .map_err(|e| Error::io(path, "remove the folder", e))?;
     Ok(true)
 }

@@ -127,6 +127,8 @@ mod scan;
 use std::path::{Path, PathBuf};
 
 pub use error::Error;
+#[doc(hidden)]
+pub use fsutil::{IoOp, with_io_faults};
 pub use paths::executable_in;
 pub use scan::{Diagnostic, Scan, ScannedFunction};
 
