@@ -129,9 +129,25 @@ impl Invocation {
     /// The value of a binding, rejecting when it is absent or `null`.
     pub(crate) fn value(&self, binding: &str) -> Result<&Value, Rejection> {
         match self.data(binding) {
-            Some(Value::Null) | None => Err(Rejection::missing(binding)),
+            Some(Value::Null) | None => Err(self
+                .undecodable(binding)
+                .unwrap_or_else(|| Rejection::missing(binding))),
             Some(v) => Ok(v),
         }
+    }
+
+    /// A rejection naming `binding` when its value is in the payload but cannot be decoded (a
+    /// lone UTF-16 surrogate, a number beyond `f64`), rather than calling it missing.
+    fn undecodable(&self, binding: &str) -> Option<Rejection> {
+        let Source::Payload(payload) = &self.source else {
+            return None;
+        };
+        let error = payload.decode_error(binding)?;
+        Some(Rejection::invalid(
+            binding,
+            "a JSON value",
+            format_args!("the value the host sent cannot be decoded ({error})"),
+        ))
     }
 
     /// `true` if `binding` is the HTTP trigger (always, in forwarding mode).

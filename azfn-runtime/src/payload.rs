@@ -149,6 +149,17 @@ impl Payload {
         self.entry(binding).map(|e| e.value.get(&self.body))
     }
 
+    /// Why `binding`'s value cannot be decoded, when it cannot: the body is checked as JSON
+    /// syntax only, so a value such as a lone UTF-16 surrogate (`"\ud800"`) is found out here,
+    /// and then reads as `null` from [`Payload::get`].
+    pub(crate) fn decode_error(&self, binding: &str) -> Option<String> {
+        let entry = self.entry(binding)?;
+        let raw = self.body.get(entry.value.raw.clone())?;
+        serde_json::from_slice::<Value>(raw)
+            .err()
+            .map(|e| e.to_string())
+    }
+
     /// The JSON text of `binding`'s value, if it has not been parsed into a [`Value`] yet.
     pub(crate) fn unparsed(&self, binding: &str) -> Option<&[u8]> {
         let entry = self.entry(binding)?;
@@ -367,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn a_number_beyond_f64_or_a_lone_surrogate_reads_as_absent() {
+    fn a_number_beyond_f64_or_a_lone_surrogate_reads_as_absent_with_its_reason() {
         // Found by fuzz/fuzz_targets/http_trigger.rs. The fast path checks JSON syntax only, so
         // it accepts the body that the thorough path refuses ("number out of range"); the value
         // then reads as absent, never as a wrong value. The host never sends such a number.
@@ -386,6 +397,14 @@ mod tests {
         assert_eq!(p.get("s"), Some(&Value::Null));
         assert_eq!(p.get("t"), Some(&Value::Null));
         assert_eq!(p.get("ok"), Some(&json!(1)));
+        // ... and the extractors report why (`Invocation::value`).
+        assert!(
+            p.decode_error("s")
+                .is_some_and(|e| e.contains("hex escape")),
+            "{:?}",
+            p.decode_error("s")
+        );
+        assert_eq!(p.decode_error("ok"), None);
         assert!(p.metadata().is_empty());
     }
 

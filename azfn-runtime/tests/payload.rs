@@ -545,6 +545,33 @@ async fn queue_payload_of_the_host_tests_is_decoded() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_lone_surrogate_is_a_decode_error_naming_the_binding() {
+    // JSON syntax allows `\ud800`, but it is no character: the value cannot be decoded, which
+    // the error says, naming the binding (not "missing").
+    let addr = server().await;
+    let body = r#"{"Data": {"myqueueItem": "\ud800"}, "Metadata": {}}"#;
+    let request = format!(
+        "POST /QueueEcho HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let response = raw(addr, request.as_bytes()).await;
+    assert_eq!(raw_status(&response), 400, "{response}");
+    let error: Value = serde_json::from_str(raw_body(&response)).unwrap();
+    let message = error["error"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("binding `myqueueItem`")
+            && message.contains("cannot be decoded")
+            && message.contains("hex escape"),
+        "{message}"
+    );
+    assert!(!message.contains("missing"), "{message}");
+    // The server goes on serving.
+    let payload = json!({ "Data": { "myqueueItem": "\"x\"" }, "Metadata": {} });
+    let (status, _) = invoke(addr, "QueueEcho", payload).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn function_names_match_case_insensitively() {
     let addr = server().await;
     let payload = json!({ "Data": { "myqueueItem": "\"x\"" }, "Metadata": {} });
