@@ -204,14 +204,14 @@ fn an_identity_based_connection_is_explained() {
         .arg(fixture("queue-app"))
         .env(
             "AzureWebJobsStorage",
-            "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=AAAA",
+            "AccountName=acct;AccountKey=AAAA;QueueEndpoint=ftp://127.0.0.1/acct",
         )
         .output()
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("https://acct.queue.core.windows.net needs TLS"),
+        stderr.contains("ftp://127.0.0.1/acct is not an http:// or https:// URL"),
         "{stderr}"
     );
 }

@@ -1,12 +1,13 @@
 //! Azure Storage (queues and blobs) over its REST API, authorized with Shared Key, for Azurite
-//! and storage accounts reachable over plain HTTP.
+//! (plain HTTP) and storage accounts (HTTPS).
 //!
 //! The official Rust SDK crates (`azure_storage_queue`, `azure_storage_blob` 1.x) accept only
 //! Entra ID token credentials and refuse plain-HTTP endpoints, so they cannot talk to Azurite
 //! with its well-known key (Azure/azure-sdk-for-rust#2975); the older `azure_storage_queues` /
 //! `azure_storage_blobs` 0.21 are no longer maintained. This module signs requests itself
 //! (HMAC-SHA256 as in "Authorize with Shared Key") and sends them with the client the rest of
-//! `cargo azfn` uses. It has no TLS: `https` endpoints are refused with a clear message.
+//! `cargo azfn` uses (rustls for `https` endpoints). The Azurite path is tested; a real account
+//! differs only in its endpoint and key, and cannot be reached from the project's machines.
 
 use std::time::Duration;
 

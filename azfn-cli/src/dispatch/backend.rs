@@ -26,7 +26,7 @@ pub(crate) enum StorageKind {
     Memory,
     /// Azurite on 127.0.0.1:10000 (blobs) and 10001 (queues), with its well-known account.
     Azurite,
-    /// The account of the `AzureWebJobsStorage` connection string (plain-HTTP endpoints only).
+    /// The account of the `AzureWebJobsStorage` connection string.
     Azure,
 }
 

@@ -90,9 +90,9 @@ impl Account {
             key,
         };
         for e in [&account.queue_endpoint, &account.blob_endpoint] {
-            if !e.starts_with("http://") {
+            if !e.starts_with("http://") && !e.starts_with("https://") {
                 return Err(format!(
-                    "the storage endpoint {e} needs TLS, which cargo azfn's storage client does not have; use Azurite (--storage azurite) or the in-memory default"
+                    "the storage endpoint {e} is not an http:// or https:// URL; check the connection string"
                 ));
             }
         }
@@ -286,10 +286,15 @@ mod tests {
         let real = Account::from_connection_string(
             "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=AAAA;EndpointSuffix=core.windows.net",
         )
+        .unwrap();
+        assert_eq!(real.queue_endpoint(), "https://acct.queue.core.windows.net");
+        let odd = Account::from_connection_string(
+            "AccountName=acct;AccountKey=AAAA;QueueEndpoint=ftp://127.0.0.1/acct",
+        )
         .unwrap_err();
         assert!(
-            real.contains("https://acct.queue.core.windows.net needs TLS"),
-            "{real}"
+            odd.contains("ftp://127.0.0.1/acct is not an http:// or https:// URL"),
+            "{odd}"
         );
         assert!(
             Account::from_connection_string("AccountName=a")
