@@ -220,3 +220,25 @@ fn watch_without_anything_to_rebuild_is_refused() {
     assert!(err.contains("has no Cargo.toml: drop --watch"), "{err}");
     let _ = std::fs::remove_dir_all(&app);
 }
+
+#[test]
+fn a_rebuilt_handler_that_does_not_start_stops_the_host_keeping_the_queue() {
+    let app = app();
+    let mut start = watch(&app);
+    let reply = start.request("POST", "/api/enqueue", &[], b"job-1");
+    assert_eq!(reply.status, 202, "{}", reply.text());
+    std::fs::write(app.join("src/handler.py"), "import sys\nsys.exit(3)\n").unwrap();
+    let status = start.wait_exit(WAIT);
+    assert!(!status.success(), "{}", start.output());
+    assert!(
+        start.saw(|l| l.contains("the rebuilt handler did not start")),
+        "{}",
+        start.output()
+    );
+    assert!(
+        start.saw(|l| l.contains("At exit: 1 message(s) still queued")),
+        "{}",
+        start.output()
+    );
+    let _ = std::fs::remove_dir_all(&app);
+}
