@@ -13,6 +13,7 @@ use common::{BIN, BUILD_WAIT, Start, WAIT, fixture, unique};
 
 const HANDLER: &str = r#"import json
 import os
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 VERSION = "VERSION_HERE"
@@ -42,6 +43,9 @@ class Handler(BaseHTTPRequestHandler):
         function = self.path.lstrip("/")
         if function == "hello":
             self.reply({"Outputs": {"res": {"statusCode": 200, "body": VERSION}}})
+        elif function == "slow":
+            time.sleep(3)
+            self.reply({"Outputs": {"res": {"statusCode": 200, "body": "slow " + VERSION}}})
         elif function == "enqueue":
             body = payload["Data"]["req"].get("Body", "")
             self.reply({"Outputs": {"job": body, "res": {"statusCode": 202, "body": "queued"}}})
@@ -59,7 +63,7 @@ class Handler(BaseHTTPRequestHandler):
 ThreadingHTTPServer(("127.0.0.1", int(os.environ["FUNCTIONS_CUSTOMHANDLER_PORT"])), Handler).serve_forever()
 "#;
 
-/// Writes the app (handler version `v1`, functions `hello` and `enqueue`) into a fresh folder.
+/// Writes the app (handler version `v1`, functions `hello`, `slow` (3 s) and `enqueue`) into a fresh folder.
 fn app() -> PathBuf {
     let dir = unique("watch-app");
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -80,6 +84,12 @@ fn app() -> PathBuf {
     );
     write(
         "hello/function.json",
+        r#"{"bindings": [
+            {"type": "httpTrigger", "direction": "in", "name": "req", "authLevel": "anonymous", "methods": ["get"]},
+            {"type": "http", "direction": "out", "name": "res"}]}"#,
+    );
+    write(
+        "slow/function.json",
         r#"{"bindings": [
             {"type": "httpTrigger", "direction": "in", "name": "req", "authLevel": "anonymous", "methods": ["get"]},
             {"type": "http", "direction": "out", "name": "res"}]}"#,
@@ -237,6 +247,35 @@ fn a_rebuilt_handler_that_does_not_start_stops_the_host_keeping_the_queue() {
     );
     assert!(
         start.saw(|l| l.contains("At exit: 1 message(s) still queued")),
+        "{}",
+        start.output()
+    );
+    let _ = std::fs::remove_dir_all(&app);
+}
+
+#[test]
+fn an_in_flight_invocation_finishes_and_requests_during_the_swap_wait() {
+    let app = app();
+    let start = watch(&app);
+    let port = start.port;
+    let slow = std::thread::spawn(move || common::http(port, "GET", "/api/slow", &[], b""));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    std::fs::write(
+        app.join("src/handler.py"),
+        HANDLER.replace("VERSION_HERE", "v2"),
+    )
+    .unwrap();
+    assert!(
+        start.saw(|l| l.contains("Build succeeded: restarting the handler")),
+        "{}",
+        start.output()
+    );
+    // Sent while the old handler drains: answered by the new one.
+    assert_eq!(hello(&start), "v2");
+    let slow = slow.join().unwrap();
+    assert_eq!((slow.status, slow.text()), (200, "slow v1".to_owned()));
+    assert!(
+        start.saw(|l| l.contains("Drained: 1 in-flight invocation(s) finished, 0 cut off")),
         "{}",
         start.output()
     );
