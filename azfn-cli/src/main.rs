@@ -22,6 +22,7 @@ mod server;
 mod start;
 mod supervisor;
 mod triggers;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -91,6 +92,13 @@ enum Command {
         /// string.
         #[arg(long, value_enum, default_value = "memory")]
         storage: dispatch::backend::StorageKind,
+        /// Rebuild and restart the handler when the app's sources change (src/, Cargo.toml,
+        /// build.rs): a failed build keeps the running handler; a good one drains it (in-flight
+        /// invocations finish), reloads the app folder and starts the new handler, keeping the
+        /// queued messages. HTTP requests arriving meanwhile wait. Not with --no-build or
+        /// --package.
+        #[arg(long)]
+        watch: bool,
     },
     /// Build the app and write the zip that Azure Functions runs as is, for zip deploy.
     ///
@@ -294,6 +302,7 @@ fn main() -> ExitCode {
                 functions,
                 verbose,
                 enforce_keys,
+                watch,
             } => {
                 start::run(start::StartOptions {
                     app,
@@ -307,6 +316,7 @@ fn main() -> ExitCode {
                     functions,
                     verbose,
                     enforce_keys,
+                    watch,
                 })
                 .await
             }

@@ -49,6 +49,57 @@ fn text_reply(status: StatusCode, text: &str) -> Reply {
     reply(status, Some("text/plain; charset=utf-8"), text.to_owned())
 }
 
+/// Accepts connections on `listener` until the task is aborted. Each request goes to the host
+/// `current` holds when it arrives; while a `--watch` reload swaps the handler (`None`), requests
+/// wait for the new one.
+pub(crate) async fn accept(
+    listener: tokio::net::TcpListener,
+    current: tokio::sync::watch::Receiver<Option<Arc<Host>>>,
+    front: Arc<Front>,
+    head_timeout: std::time::Duration,
+    console: crate::console::Console,
+) {
+    loop {
+        let (stream, _) = match listener.accept().await {
+            Ok(s) => s,
+            Err(e) => {
+                console.error(&format!("accepting a connection failed: {e}"));
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let current = current.clone();
+        let front = front.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let mut current = current.clone();
+                let front = front.clone();
+                async move {
+                    let host = current
+                        .wait_for(Option::is_some)
+                        .await
+                        .ok()
+                        .and_then(|h| h.clone());
+                    match host {
+                        Some(host) => handle(host, front, request).await,
+                        None => Ok(json_reply(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            &json!({"error": "the host is stopping"}),
+                        )),
+                    }
+                }
+            });
+            // hyper's header timer is a total deadline from the moment it waits for a head (it
+            // does not restart on each byte); it also ends idle keep-alive connections.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(head_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
 /// Handles one request of the local front end, with the CORS policy applied to every answer.
 pub(crate) async fn handle(
     host: Arc<Host>,

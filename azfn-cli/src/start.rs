@@ -6,12 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use azfn_host::Router;
 use azfn_host::config::LocalSettings;
 use azfn_host::{FunctionApp, InvocationMode, LaunchSpec, invocation_mode};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::client::HttpClient;
 use crate::console::Console;
@@ -43,6 +42,8 @@ pub(crate) struct StartOptions {
     pub(crate) functions: Vec<String>,
     pub(crate) verbose: bool,
     pub(crate) enforce_keys: bool,
+    /// `--watch`: rebuild and restart the handler when the sources change.
+    pub(crate) watch: bool,
 }
 
 /// A fresh temporary folder, removed on drop.
@@ -183,39 +184,27 @@ impl Shutdown {
     }
 }
 
-/// Runs `cargo azfn start` until Ctrl-C (Ok) or a fatal handler failure (Err).
-pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
-    let console = Console::new().with_verbose(options.verbose);
-    let source = source(&options, console)?;
-    if source.build {
-        console.info(&format!(
-            "Running `cargo build` in {}",
-            source.root.display()
-        ));
-        crate::cargo_build::cargo_build(&source.root, console.color()).await?;
-    }
+/// The part of `start` that a `--watch` reload redoes: the app folder read, its functions set
+/// up and routed, their triggers checked.
+struct Loaded {
+    app: Arc<FunctionApp>,
+    router: Router,
+    listeners: Vec<triggers::Listener>,
+    /// App settings: the environment, plus local.settings.json Values it lacks.
+    settings: BTreeMap<String, String>,
+}
+
+fn load(
+    source: &Source,
+    options: &StartOptions,
+    host_env: &BTreeMap<String, String>,
+    console: Console,
+) -> Result<Loaded, CliError> {
     let mut app = FunctionApp::load(&source.root)?;
     if let Some(dir) = &source.settings_dir {
         app.settings = LocalSettings::load(&dir.join("local.settings.json"))?;
     }
     crate::functions::select(&mut app, &options.functions)?;
-    let front = Arc::new(Front {
-        cors: Cors::new(
-            options.cors.as_deref(),
-            options.cors_credentials,
-            &app.settings,
-        )?,
-        keys: options.enforce_keys.then(Keys::random),
-    });
-
-    let host_env: BTreeMap<String, String> = std::env::vars_os()
-        .map(|(k, v)| {
-            (
-                k.to_string_lossy().into_owned(),
-                v.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
     let mut settings = host_env.clone();
     for (k, v) in &app.settings.values {
         settings.entry(k.clone()).or_insert_with(|| v.clone());
@@ -230,8 +219,122 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
             .map(|f| f.name.clone())
             .collect(),
     );
-    let app = Arc::new(app);
     let listeners = triggers::listeners(&lookup, &app.functions)?;
+    Ok(Loaded {
+        app: Arc::new(app),
+        router,
+        listeners,
+        settings,
+    })
+}
+
+/// A host being served: the handler, and the trigger listeners feeding it.
+struct Serving {
+    host: Arc<Host>,
+    triggers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Serving {
+    /// Starts the trigger listeners of `loaded` for `host`.
+    fn new(host: Arc<Host>, listeners: Vec<triggers::Listener>) -> Serving {
+        let triggers = listeners
+            .into_iter()
+            .map(|listener| tokio::spawn(triggers::run(host.clone(), listener)))
+            .collect();
+        Serving { host, triggers }
+    }
+}
+
+/// Starts the handler of `app` on a free port.
+async fn start_handler(
+    app: &Arc<FunctionApp>,
+    host_env: &BTreeMap<String, String>,
+    console: Console,
+    client: &HttpClient,
+) -> Result<Supervisor, CliError> {
+    let handler_port = free_port()?;
+    console.info(&format!(
+        "Starting the handler '{}' for {} function(s) in {}",
+        app.host.handler.description.default_executable_path,
+        app.functions.len(),
+        app.root.display()
+    ));
+    let spec = LaunchSpec::new(app, host_env, handler_port, "");
+    console.debug(&format!(
+        "Handler launch: {} {} (working directory {}, FUNCTIONS_CUSTOMHANDLER_PORT={handler_port})",
+        spec.program.display(),
+        spec.args.join(" "),
+        spec.working_dir.display()
+    ));
+    Supervisor::start(
+        app.clone(),
+        handler_port,
+        host_env.clone(),
+        console,
+        client.clone(),
+    )
+    .await
+}
+
+/// Refuses `--watch` where there is nothing to rebuild.
+fn check_watch(options: &StartOptions) -> Result<(), CliError> {
+    if !options.watch {
+        return Ok(());
+    }
+    if options.package.is_some() {
+        return Err(CliError::new(
+            "--watch rebuilds the app from its sources, and a --package zip has none: drop --watch or --package",
+        ));
+    }
+    if options.no_build {
+        return Err(CliError::new(
+            "--watch rebuilds the app on changes, so it cannot be combined with --no-build: drop one of them",
+        ));
+    }
+    let root = options.app.clone().unwrap_or_else(|| PathBuf::from("."));
+    if root.is_dir() && !root.join("Cargo.toml").is_file() {
+        return Err(CliError(format!(
+            "--watch rebuilds the app with cargo, but {} has no Cargo.toml: drop --watch and restart `cargo azfn start` after a change",
+            root.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `cargo azfn start` until Ctrl-C (Ok) or a fatal handler failure (Err).
+pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
+    let console = Console::new().with_verbose(options.verbose);
+    check_watch(&options)?;
+    let source = source(&options, console)?;
+    if source.build {
+        console.info(&format!(
+            "Running `cargo build` in {}",
+            source.root.display()
+        ));
+        crate::cargo_build::cargo_build(&source.root, console.color()).await?;
+    }
+    // Watching starts from the sources the first build saw.
+    let mut watcher = options
+        .watch
+        .then(|| crate::watch::Watcher::new(&source.root));
+    let host_env: BTreeMap<String, String> = std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let loaded = load(&source, &options, &host_env, console)?;
+    let app = loaded.app.clone();
+    let front = Arc::new(Front {
+        cors: Cors::new(
+            options.cors.as_deref(),
+            options.cors_credentials,
+            &app.settings,
+        )?,
+        keys: options.enforce_keys.then(Keys::random),
+    });
 
     let port = options
         .port
@@ -255,6 +358,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         .as_deref()
         .unwrap_or(&source.root)
         .join(".azfn/azurite");
+    let lookup = |k: &str| loaded.settings.get(k).cloned();
     let backend = backend::choose(
         options.storage,
         &lookup,
@@ -267,25 +371,11 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         .flatten();
     let (queues, blobs) = drain::restore(state.as_ref(), app.host.queues, console)?;
 
-    let handler_port = free_port()?;
     let client = HttpClient::new();
     // From here on Ctrl-C stops cleanly (before, it ends the process, and `cargo build` with it).
     let mut shutdown = Shutdown::listen();
-    console.info(&format!(
-        "Starting the handler '{}' for {} function(s) in {}",
-        app.host.handler.description.default_executable_path,
-        app.functions.len(),
-        app.root.display()
-    ));
-    let spec = LaunchSpec::new(&app, &host_env, handler_port, "");
-    console.debug(&format!(
-        "Handler launch: {} {} (working directory {}, FUNCTIONS_CUSTOMHANDLER_PORT={handler_port})",
-        spec.program.display(),
-        spec.args.join(" "),
-        spec.working_dir.display()
-    ));
     let supervisor = tokio::select! {
-        started = Supervisor::start(app.clone(), handler_port, host_env, console, client.clone()) => started?,
+        started = start_handler(&app, &host_env, console, &client) => started?,
         signal = shutdown.recv() => {
             console.info(&format!("{signal} received while starting the handler: stopped."));
             return Ok(());
@@ -294,15 +384,16 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
 
     let host = Arc::new(Host::new(
         app.clone(),
-        router,
-        supervisor.clone(),
-        client,
+        loaded.router,
+        supervisor,
+        client.clone(),
         console,
-        settings,
+        loaded.settings,
         (queues, blobs, backend),
     ));
 
-    console.functions_table(&app, &format!("http://localhost:{}", address.port()));
+    let url = format!("http://localhost:{}", address.port());
+    console.functions_table(&app, &url);
     if front.cors.enabled() {
         console.info(&front.cors.describe());
     }
@@ -310,52 +401,129 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         console.plain(&format!("Function key (default): {}", keys.function));
         console.plain(&format!("Master key: {}", keys.master));
     }
+    if watcher.is_some() {
+        console.info(&format!(
+            "Watching {} (src/, Cargo.toml, build.rs): a change rebuilds and restarts the handler",
+            source.root.display()
+        ));
+    }
     console.plain(&format!("Listening on http://{address}"));
     console.plain("Press Ctrl-C to stop.");
 
-    for listener in listeners {
-        tokio::spawn(triggers::run(host.clone(), listener));
-    }
-
-    let head_timeout = options.head_timeout;
-    let serve = async {
-        loop {
-            let (stream, _) = match listener.accept().await {
-                Ok(s) => s,
-                Err(e) => {
-                    console.error(&format!("accepting a connection failed: {e}"));
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
+    let mut serving = Serving::new(host.clone(), loaded.listeners);
+    let (current, requests) = watch::channel(Some(host));
+    let server = tokio::spawn(crate::server::accept(
+        listener,
+        requests,
+        front,
+        options.head_timeout,
+        console,
+    ));
+    let result = loop {
+        let rebuilt = async {
+            match &mut watcher {
+                Some(watcher) => {
+                    let changed = watcher.changed().await;
+                    console.info(&format!(
+                        "Changed: {}; running `cargo build`",
+                        crate::watch::describe(&changed)
+                    ));
+                    crate::cargo_build::cargo_build(&source.root, console.color()).await
                 }
-            };
-            let host = host.clone();
-            let front = front.clone();
-            tokio::spawn(async move {
-                let front = front.clone();
-                let service = service_fn(move |request| {
-                    crate::server::handle(host.clone(), front.clone(), request)
-                });
-                // hyper's header timer is a total deadline from the moment it waits for a head
-                // (it does not restart on each byte); it also ends idle keep-alive connections.
-                let _ = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(head_timeout)
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            signal = shutdown.recv() => {
+                console.info(&format!("{signal} received: stopping."));
+                break Ok(());
+            }
+            message = serving.host.supervisor.failed() => break Err(CliError(message)),
+            built = rebuilt => match built {
+                Err(e) => console.error(&format!(
+                    "{e}; the running handler keeps serving until a change builds"
+                )),
+                Ok(()) => {
+                    let reload = Reload { source: &source, options: &options, host_env: &host_env, console, client: &client, current: &current };
+                    match reload.swap(&mut serving).await {
+                        Ok(()) => console.functions_table(&serving.host.app, &url),
+                        Err(e) => break Err(e),
+                    }
+                }
+            },
         }
     };
-    let result = tokio::select! {
-        () = serve => Ok(()),
-        signal = shutdown.recv() => {
-            console.info(&format!("{signal} received: stopping."));
-            Ok(())
-        }
-        message = supervisor.failed() => Err(CliError(message)),
-    };
-    drain::stop(&host, state.as_ref()).await;
+    server.abort();
+    drain::stop(&serving.host, state.as_ref()).await;
     if result.is_ok() {
         console.info("Stopped.");
     }
     result
+}
+
+/// What a `--watch` reload needs from `run`.
+struct Reload<'a> {
+    source: &'a Source,
+    options: &'a StartOptions,
+    host_env: &'a BTreeMap<String, String>,
+    console: Console,
+    client: &'a HttpClient,
+    /// The host HTTP requests go to; `None` while the handler is swapped (requests wait).
+    current: &'a watch::Sender<Option<Arc<Host>>>,
+}
+
+impl Reload<'_> {
+    /// After a successful build: reads the app folder again, drains and stops the running
+    /// handler, starts the new one and hands it the queues and blobs. An app folder that does
+    /// not load keeps the running handler (Ok); a new handler that does not start is fatal, as
+    /// at the first start (the stores stay with the stopped host, to be saved).
+    async fn swap(self, serving: &mut Serving) -> Result<(), CliError> {
+        let console = self.console;
+        let loaded = match load(self.source, self.options, self.host_env, console) {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                console.error(&format!(
+                    "{e}; the running handler keeps serving until a change loads"
+                ));
+                return Ok(());
+            }
+        };
+        console.info("Build succeeded: restarting the handler (HTTP requests wait meanwhile)");
+        self.current.send_replace(None);
+        drain::quiesce(&serving.host).await;
+        for task in serving.triggers.drain(..) {
+            task.abort();
+        }
+        let supervisor = match start_handler(&loaded.app, self.host_env, console, self.client).await
+        {
+            Ok(supervisor) => supervisor,
+            Err(e) => {
+                self.current.send_replace(Some(serving.host.clone()));
+                return Err(CliError(format!("the rebuilt handler did not start: {e}")));
+            }
+        };
+        let old = &serving.host;
+        let queues = old
+            .queues
+            .lock()
+            .map(|mut q| std::mem::take(&mut *q))
+            .unwrap_or_default();
+        let blobs = old
+            .blobs
+            .lock()
+            .map(|mut b| std::mem::take(&mut *b))
+            .unwrap_or_default();
+        let host = Arc::new(Host::new(
+            loaded.app,
+            loaded.router,
+            supervisor,
+            self.client.clone(),
+            console,
+            loaded.settings,
+            (queues, blobs, old.backend.clone()),
+        ));
+        *serving = Serving::new(host.clone(), loaded.listeners);
+        self.current.send_replace(Some(host));
+        Ok(())
+    }
 }

@@ -4,7 +4,7 @@
 //! methods here, with the same host rules on both.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use azfn_host::storage::{Blob, FailedMessage, PROCESSING_LEASE, QueueMessage, poison_queue_name};
@@ -30,13 +30,13 @@ pub(crate) enum StorageKind {
     Azure,
 }
 
-/// The storage of a running `start`.
-#[derive(Debug)]
+/// The storage of a running `start` (cloned for the next handler of a `--watch` reload).
+#[derive(Debug, Clone)]
 pub(crate) enum Backend {
     /// The stores in [`Host::queues`] and [`Host::blobs`].
     Memory,
     /// Azure Storage (Azurite or an account).
-    Azure(Box<AzureBackend>),
+    Azure(Arc<AzureBackend>),
 }
 
 /// Azure Storage through the Shared Key client.
@@ -107,7 +107,7 @@ pub(crate) fn choose(
         account.name(),
         account.queue_endpoint()
     ));
-    Ok(Backend::Azure(Box::new(AzureBackend {
+    Ok(Backend::Azure(Arc::new(AzureBackend {
         client: StorageClient::new(account, http),
         host_id: setting("AzureFunctionsWebHost__hostid").unwrap_or_else(|| LOCAL_HOST_ID.into()),
         created: Mutex::new(BTreeSet::new()),

@@ -71,32 +71,7 @@ pub(crate) fn restore(
 
 /// Drains, stops the handler, reports, and saves what is left.
 pub(crate) async fn stop(host: &Arc<Host>, dir: Option<&StateDir>) {
-    host.draining.send_replace(true);
-    let completed_before = host.completed.load(Ordering::Relaxed);
-    let in_flight = *host.in_flight.borrow();
-    let mut watch = host.in_flight.subscribe();
-    if in_flight > 0 {
-        host.console.info(&format!(
-            "Taking no more messages; waiting up to {}s for {in_flight} in-flight invocation(s)",
-            DRAIN_GRACE.as_secs()
-        ));
-    }
-    let drained = tokio::time::timeout(DRAIN_GRACE, watch.wait_for(|n| *n == 0))
-        .await
-        .is_ok();
-    let cut_off = if drained { 0 } else { *host.in_flight.borrow() };
-    let finished = host
-        .completed
-        .load(Ordering::Relaxed)
-        .saturating_sub(completed_before);
-    host.supervisor.shutdown().await;
-    // Invocations cut off by the kill settle their messages (back in the queue, as a try).
-    let _ = tokio::time::timeout(SETTLE, watch.wait_for(|n| *n == 0)).await;
-    let put_back = host.put_back.load(Ordering::Relaxed);
-    host.console.info(&format!(
-        "Drained: {finished} in-flight invocation(s) finished, {cut_off} cut off after the {}s grace period; {put_back} message(s) put back untouched (they reached no handler)",
-        DRAIN_GRACE.as_secs()
-    ));
+    quiesce(host).await;
     if host.is_remote_storage() {
         host.console
             .info("At exit: queued messages and blobs stay in Azure Storage");
@@ -126,4 +101,35 @@ pub(crate) async fn stop(host: &Arc<Host>, dir: Option<&StateDir>) {
             "At exit: {messages} message(s) still queued, {poison} in poison queues, {blobs} blob(s), but saving them failed: {e}"
         )),
     }
+}
+
+/// Drains (no new messages, [`DRAIN_GRACE`] for in-flight invocations), stops the handler and
+/// reports; the stores are left as they are (for a save, or for the next handler of a reload).
+pub(crate) async fn quiesce(host: &Arc<Host>) {
+    host.draining.send_replace(true);
+    let completed_before = host.completed.load(Ordering::Relaxed);
+    let in_flight = *host.in_flight.borrow();
+    let mut watch = host.in_flight.subscribe();
+    if in_flight > 0 {
+        host.console.info(&format!(
+            "Taking no more messages; waiting up to {}s for {in_flight} in-flight invocation(s)",
+            DRAIN_GRACE.as_secs()
+        ));
+    }
+    let drained = tokio::time::timeout(DRAIN_GRACE, watch.wait_for(|n| *n == 0))
+        .await
+        .is_ok();
+    let cut_off = if drained { 0 } else { *host.in_flight.borrow() };
+    let finished = host
+        .completed
+        .load(Ordering::Relaxed)
+        .saturating_sub(completed_before);
+    host.supervisor.shutdown().await;
+    // Invocations cut off by the kill settle their messages (back in the queue, as a try).
+    let _ = tokio::time::timeout(SETTLE, watch.wait_for(|n| *n == 0)).await;
+    let put_back = host.put_back.load(Ordering::Relaxed);
+    host.console.info(&format!(
+        "Drained: {finished} in-flight invocation(s) finished, {cut_off} cut off after the {}s grace period; {put_back} message(s) put back untouched (they reached no handler)",
+        DRAIN_GRACE.as_secs()
+    ));
 }
