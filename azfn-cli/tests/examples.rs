@@ -37,10 +37,10 @@ fn build_and_start(app: &Path) -> Start {
 }
 
 #[test]
-fn hello_example_serves_its_three_functions() {
+fn hello_example_serves_its_four_functions() {
     let start = build_and_start(&repo("examples/hello"));
     let output = start.output();
-    for function in ["hello", "ip", "item"] {
+    for function in ["hello", "ip", "item", "hash"] {
         assert!(
             output.contains(&format!("  {function} ")),
             "functions table lists {function}: {output}"
@@ -107,6 +107,14 @@ fn hello_example_serves_its_three_functions() {
         start.count(|l| l.contains("Executed 'Functions.item'")),
         invocations,
         "a route constraint that does not match invokes nothing"
+    );
+
+    // CPU-bound work on the blocking pool, as in the README.
+    let reply = start.request("GET", "/api/hash/1", &[], b"");
+    assert_eq!(reply.status, 200, "{}", start.output());
+    assert_eq!(
+        reply.json(),
+        json!({"rounds": 1, "hash": "e220a8397b1dcdaf"})
     );
 
     // The caller's IP from the forwarding headers.

@@ -60,7 +60,10 @@ fn hello_example_packages_into_a_zip_that_start_package_serves() {
         )),
         "{stdout}"
     );
-    assert!(stdout.contains("functions:  hello, ip, item"), "{stdout}");
+    assert!(
+        stdout.contains("functions:  hash, hello, ip, item"),
+        "{stdout}"
+    );
     assert!(stdout.contains("executable: example-hello ("), "{stdout}");
     assert!(
         stdout.contains(&format!(
@@ -80,6 +83,7 @@ fn hello_example_packages_into_a_zip_that_start_package_serves() {
     let exe = format!("example-hello{}", std::env::consts::EXE_SUFFIX);
     let mut expected = vec![
         exe.as_str(),
+        "hash/function.json",
         "hello/function.json",
         "host.json",
         "ip/function.json",

@@ -1,12 +1,13 @@
-//! The seed samples as an azfn app: `hello` (GET and POST), `ip` (the caller's public IP) and
-//! `item` (a route with a typed parameter).
+//! The seed samples as an azfn app: `hello` (GET and POST), `ip` (the caller's public IP),
+//! `item` (a route with a typed parameter) and `hash` (CPU-bound work moved off the async
+//! worker threads with `tokio::task::spawn_blocking`).
 //!
 //! ```text
 //! cargo run -p azfn-cli -- start --app examples/hello
 //! curl 'http://localhost:7071/api/hello?name=Ferris'
 //! ```
 
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::{Error, HttpRequest, HttpResponse, http_trigger};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -87,6 +88,43 @@ pub async fn item(req: HttpRequest) -> HttpResponse {
         Some((id, name)) => HttpResponse::ok().json(&json!({ "id": id, "name": name })),
         None => HttpResponse::not_found().json(&json!({ "error": "no such item" })),
     }
+}
+
+/// The most rounds `hash` accepts (a few seconds of work).
+pub const MAX_ROUNDS: u64 = 1_000_000_000;
+
+/// `GET /api/hash/{rounds:int}`: mixes a 64-bit state `rounds` times, a stand-in for CPU-bound
+/// work (hashing, compression, image resizing). The loop runs on tokio's blocking thread pool
+/// with `spawn_blocking`, so the async worker threads keep serving other invocations meanwhile.
+#[http_trigger(route = "hash/{rounds:int}", methods = ["get"], auth_level = "anonymous")]
+pub async fn hash(req: HttpRequest) -> Result<HttpResponse, Error> {
+    let rounds = req
+        .param("rounds")
+        .and_then(|r| r.parse::<u64>().ok())
+        .filter(|r| *r <= MAX_ROUNDS)
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "rounds must be a whole number from 0 to {MAX_ROUNDS}"
+            ))
+            .with_status(400)
+        })?;
+    // A JoinError (the closure panicked) converts into Error with `?`: the caller gets 500.
+    let digest = tokio::task::spawn_blocking(move || mix(rounds)).await?;
+    Ok(HttpResponse::ok().json(&json!({ "rounds": rounds, "hash": format!("{digest:016x}") })))
+}
+
+/// The `rounds`-th output of splitmix64 seeded with 0 (0 for no rounds).
+fn mix(rounds: u64) -> u64 {
+    let mut state: u64 = 0;
+    let mut out = 0;
+    for _ in 0..rounds {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        out = std::hint::black_box(z ^ (z >> 31));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -223,6 +261,41 @@ mod tests {
         assert_eq!(res.status(), 404);
         assert_eq!(res.json::<Value>()?, json!({"error": "no such item"}));
         assert!(res.invocation().is_some(), "the function answered");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn hash_mixes_the_given_number_of_rounds() -> Result<(), Error> {
+        let res = get("/api/hash/0").await?;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.json::<Value>()?,
+            json!({"rounds": 0, "hash": "0000000000000000"})
+        );
+        let res = get("/api/hash/1").await?;
+        // The first output of splitmix64 seeded with 0 (its reference test vector).
+        assert_eq!(
+            res.json::<Value>()?,
+            json!({"rounds": 1, "hash": "e220a8397b1dcdaf"})
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn hash_refuses_too_many_rounds() -> Result<(), Error> {
+        for path in ["/api/hash/1000000001", "/api/hash/-1"] {
+            let res = get(path).await?;
+            assert_eq!(res.status(), 400, "{path}");
+            assert_eq!(
+                res.json::<Value>()?,
+                json!({"error": "rounds must be a whole number from 0 to 1000000000"}),
+                "{path}"
+            );
+        }
+        // Beyond the host's `int` constraint (32 bits): its router answers 404.
+        let res = get("/api/hash/99999999999999999999999").await?;
+        assert_eq!(res.status(), 404);
+        assert!(res.invocation().is_none(), "the host's router refused it");
         Ok(())
     }
 
