@@ -105,6 +105,44 @@
 //! [`LogLayer`] to it. Events of tasks you `tokio::spawn` are not tied to the invocation. When
 //! nothing logs, capture costs nothing.
 //!
+//! # Blocking and CPU-bound work
+//!
+//! Functions run as tasks on the worker threads of [`App::run`]'s tokio runtime (one per core,
+//! or `TOKIO_WORKER_THREADS`), and those few threads serve every invocation of the process, the
+//! host's readiness pings included; a Functions instance often has one or two cores. A function
+//! that blocks its thread — `std::fs`, a synchronous client, `std::thread::sleep`, a long
+//! computation such as hashing, compressing, resizing an image or parsing a large document —
+//! stalls the other invocations queued on that thread until it returns.
+//!
+//! - For I/O, use async APIs: `tokio::fs`, async HTTP, database and storage clients.
+//! - For blocking calls and CPU-bound work, run the code on tokio's blocking thread pool with
+//!   [`tokio::task::spawn_blocking`] and `.await` its handle. Its `JoinError` (the closure
+//!   panicked) converts into [`Error`] with `?`, so the invocation fails as described in
+//!   [failure semantics](#failure-semantics).
+//!
+//! ```no_run
+//! use azfn_runtime::{Error, HttpRequest, HttpResponse, http_trigger};
+//!
+//! #[http_trigger(route = "thumbnail", methods = ["post"], auth_level = "anonymous")]
+//! async fn thumbnail(req: HttpRequest) -> Result<HttpResponse, Error> {
+//!     let image = req.body().clone(); // Bytes: a cheap, owned handle
+//!     // The async worker thread is free while the blocking pool does the work.
+//!     let small = tokio::task::spawn_blocking(move || shrink(&image)).await?;
+//!     Ok(HttpResponse::ok().body(small))
+//! }
+//!
+//! fn shrink(image: &[u8]) -> Vec<u8> {
+//!     image.iter().step_by(4).copied().collect() // stands for seconds of CPU work
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! `spawn_blocking` needs `tokio` as a direct dependency of the app (azfn-runtime does not
+//! re-export it): `tokio = { version = "1", features = ["rt"] }`. The blocking pool grows on
+//! demand (up to 512 threads by default) but a started closure cannot be cancelled, so bound the
+//! work it does. The `hash` function of `examples/hello` does this, and its test checks that
+//! another function answers, on a single worker thread, while `hash` runs.
+//!
 //! # Testing
 //!
 //! With the `testing` feature (in `[dev-dependencies]`), `testing::TestApp` invokes your
