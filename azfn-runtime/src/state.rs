@@ -71,6 +71,11 @@ impl<T: Send + Sync + 'static> FromInvocation for State<T> {
 
 /// What the macros name to find `T` in a `State<T>` parameter (not public API).
 #[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `azfn_runtime::State<T>`, but a parameter type named `State<...>` is read as app state",
+    label = "not azfn_runtime::State",
+    note = "take `azfn_runtime::State<T>` for shared app state, or import your own type under another name (`use my::State as MyState;`)"
+)]
 pub trait StateParam {
     /// The state's type.
     type Value: Send + Sync + 'static;
