@@ -667,3 +667,23 @@ fn executable_path_from_out_dir() {
         assert!(err.contains("Config::executable_path"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn a_state_parameter_names_no_binding() {
+    let dir = TempDir::new("state-param");
+    let plain = "#[queue_trigger(queue_name = \"orders\")]\nasync fn work(msg: String) {}\n";
+    dir.write("src/main.rs", &main_rs(plain));
+    config(&dir).generate().unwrap();
+    let expected = dir.read("work/function.json");
+    assert!(expected.contains("\"msg\""), "{expected}");
+
+    // Before or after the trigger's parameter, with any path: the same function.json.
+    for with_state in [
+        "#[queue_trigger(queue_name = \"orders\")]\nasync fn work(msg: String, limits: State<Limits>) {}\n",
+        "#[queue_trigger(queue_name = \"orders\")]\nasync fn work(limits: azfn_runtime::State<Limits>, msg: String) {}\n",
+    ] {
+        dir.write("src/main.rs", &main_rs(with_state));
+        config(&dir).generate().unwrap();
+        assert_eq!(dir.read("work/function.json"), expected, "{with_state}");
+    }
+}

@@ -21,13 +21,22 @@ pub(crate) fn registration(item: &ItemFn, analysis: &Analysis, paths: &Paths) ->
 
     let mut arg_idents = Vec::with_capacity(analysis.params.len());
     let mut extractions = Vec::with_capacity(analysis.params.len());
+    let mut states = Vec::new();
     for (i, param) in analysis.params.iter().enumerate() {
         let var = format_ident!("__azfn_arg{i}");
+        let ty = &param.ty;
         let binding = match &param.role {
             ParamRole::Context => "",
+            ParamRole::State => {
+                // Blamed on the parameter's type if it is some other `State`.
+                let state_param = quote_spanned!(at(ty.span())=> #private::StateParam);
+                states.push(quote! {
+                    #private::StateNeed::of::<<#ty as #state_param>::Value>()
+                });
+                ""
+            }
             ParamRole::Binding(name) => name.as_str(),
         };
-        let ty = &param.ty;
         // Located at the parameter's type so that an unsupported type is blamed there, resolved
         // at the call site so that `__azfn_inv` stays the local declared below.
         let span = at(ty.span());
@@ -63,6 +72,7 @@ pub(crate) fn registration(item: &ItemFn, analysis: &Analysis, paths: &Paths) ->
     let future = quote_spanned!(async_span=> #box_future::box_future(async move #body));
     let spec = spec_tokens(&analysis.spec, &private);
     let respond = responder(item, analysis, paths);
+    let with_states = (!states.is_empty()).then(|| quote!(.with_states(&[#(#states),*])));
 
     // No `#[cfg]` to copy: rustc evaluates `#[cfg]` attributes before attribute macros.
     quote! {
@@ -87,6 +97,7 @@ pub(crate) fn registration(item: &ItemFn, analysis: &Analysis, paths: &Paths) ->
                     ::core::line!(),
                     ::core::column!(),
                 )
+                #with_states
             }
         };
     }

@@ -68,6 +68,7 @@ use proc_macro::TokenStream;
 /// | the function | `async fn`, not generic, not a method, not `const`/`unsafe` |
 /// | the first parameter not claimed by an input binding | the request: [`FromInvocation`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.FromInvocation.html), e.g. [`HttpRequest`](https://docs.rs/azfn-runtime/latest/azfn_runtime/struct.HttpRequest.html) or `Json<T>`; the binding is named after it (`req` if there is none) |
 /// | a parameter whose type is named `Context` | the invocation context |
+/// | a parameter of type `State<T>` | the app's shared `T` ([`App::state`](https://docs.rs/azfn-runtime/latest/azfn_runtime/struct.App.html#method.state), checked at start) |
 /// | other parameters | named (in camelCase) after an input binding, [`FromInvocation`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.FromInvocation.html) |
 /// | the return type | [`IntoInvocationResult`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.IntoInvocationResult.html), optionally inside `Result<_, E>` with `E: Into<Error>`, providing the output bindings: a single value such as `HttpResponse` when `res` is the only output, a [`#[derive(Outputs)]`](macro@Outputs) struct otherwise |
 ///
@@ -133,6 +134,7 @@ pub fn http_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | the function | `async fn`, not generic, not a method, not `const`/`unsafe` |
 /// | the first parameter not claimed by an input binding | the message: [`FromInvocation`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.FromInvocation.html), e.g. `String`, `Vec<u8>` or `Json<T>`; the binding is named after it (`msg` if there is none) |
 /// | a parameter whose type is named `Context` | the invocation context (dequeue count, message id, …) |
+/// | a parameter of type `State<T>` | the app's shared `T` ([`App::state`](https://docs.rs/azfn-runtime/latest/azfn_runtime/struct.App.html#method.state), checked at start) |
 /// | other parameters | named after an input binding |
 /// | the return type | [`IntoInvocationResult`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.IntoInvocationResult.html): `()` without output bindings, a single value for one, a [`#[derive(Outputs)]`](macro@Outputs) struct for several |
 ///
@@ -189,6 +191,7 @@ pub fn queue_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | the function | `async fn`, not generic, not a method, not `const`/`unsafe` |
 /// | the first parameter not claimed by an input binding | the timer info: [`FromInvocation`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.FromInvocation.html); the binding is named after it (`timer` if there is none) |
 /// | a parameter whose type is named `Context` | the invocation context |
+/// | a parameter of type `State<T>` | the app's shared `T` ([`App::state`](https://docs.rs/azfn-runtime/latest/azfn_runtime/struct.App.html#method.state), checked at start) |
 /// | the return type | [`IntoInvocationResult`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.IntoInvocationResult.html), usually `()` or `Result<(), Error>` |
 ///
 /// # Expansion
@@ -246,6 +249,7 @@ pub fn timer_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | the function | `async fn`, not generic, not a method, not `const`/`unsafe` |
 /// | the first parameter not claimed by an input binding | the blob's content: [`FromInvocation`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.FromInvocation.html), e.g. `Vec<u8>` or `String`; the binding is named after it (`blob` if there is none) |
 /// | a parameter whose type is named `Context` | the invocation context (blob name, metadata, …) |
+/// | a parameter of type `State<T>` | the app's shared `T` ([`App::state`](https://docs.rs/azfn-runtime/latest/azfn_runtime/struct.App.html#method.state), checked at start) |
 /// | the return type | [`IntoInvocationResult`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.IntoInvocationResult.html) |
 ///
 /// # Expansion
@@ -296,6 +300,7 @@ pub fn blob_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | the function | `async fn`, not generic, not a method, not `const`/`unsafe` |
 /// | the first parameter not claimed by an input binding | the trigger payload: [`FromInvocation`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.FromInvocation.html), e.g. `Json<T>` or `serde_json::Value`; the binding is named after it (`trigger` if there is none) |
 /// | a parameter whose type is named `Context` | the invocation context |
+/// | a parameter of type `State<T>` | the app's shared `T` ([`App::state`](https://docs.rs/azfn-runtime/latest/azfn_runtime/struct.App.html#method.state), checked at start) |
 /// | the return type | [`IntoInvocationResult`](https://docs.rs/azfn-runtime/latest/azfn_runtime/trait.IntoInvocationResult.html) |
 ///
 /// # Expansion

@@ -123,6 +123,9 @@ pub fn attr_name(attr: &Attribute) -> Option<String> {
 pub enum ParamRole {
     /// The invocation context (the type's last path segment is `Context`).
     Context,
+    /// Shared app state (the type's last path segment is `State`, with one generic argument):
+    /// names no binding; the runtime checks at start-up that the app provides it.
+    State,
     /// The binding with this name (the trigger or an input binding).
     Binding(String),
 }
@@ -260,6 +263,8 @@ pub fn analyze(
         let ty = (*pat_type.ty).clone();
         let role = if is_context(&ty) {
             ParamRole::Context
+        } else if is_state(&ty) {
+            ParamRole::State
         } else {
             let binding = names::to_camel_case(&ident.to_string());
             if let Some(i) = inputs
@@ -504,6 +509,17 @@ fn check_signature(trigger: TriggerAttr, item: &ItemFn, cx: &mut Ctxt) {
             );
         }
     }
+}
+
+/// `State<T>` (any path ending in `State` with one generic argument): shared app state.
+fn is_state(ty: &Type) -> bool {
+    let Type::Path(p) = ty else {
+        return false;
+    };
+    p.path.segments.last().is_some_and(|s| {
+        s.ident == "State"
+            && matches!(&s.arguments, syn::PathArguments::AngleBracketed(a) if a.args.len() == 1)
+    })
 }
 
 fn is_context(ty: &Type) -> bool {

@@ -80,7 +80,11 @@ impl Context {
         self.retry.as_deref()
     }
 
-    /// The shared value of type `T` registered with [`App::state`](crate::App::state).
+    /// The shared value of type `T` registered with [`App::state`](crate::App::state), or
+    /// `None` if the app provides none (found only when this runs).
+    ///
+    /// A [`State<T>`](crate::State) parameter is the checked way: an app that lacks the value
+    /// refuses to start.
     pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
         self.state.get::<T>()
     }

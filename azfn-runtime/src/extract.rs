@@ -31,6 +31,7 @@ use crate::invocation::Invocation;
 /// | [`Blob`](crate::Blob), [`BlobInfo`](crate::BlobInfo) | blob content and properties |
 /// | [`Metadata`](crate::Metadata) | all trigger metadata, decoded |
 /// | [`Context`](crate::Context) | invocation id, logging, retry context |
+/// | [`State<T>`](crate::State) | the app's shared `T` (checked at start) |
 /// | `Option<T>` | `None` when the binding is absent or `null` |
 ///
 /// Payload values are decoded transparently: the host sends strings and numbers double-encoded
@@ -38,7 +39,7 @@ use crate::invocation::Invocation;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of an azfn function",
     label = "this type cannot be produced from an invocation",
-    note = "parameters can be: HttpRequest, Json<T>, String, Vec<u8>, Bytes, serde_json::Value, TimerInfo, QueueMessage, Blob, BlobInfo, Metadata, Context, or an Option of one of these",
+    note = "parameters can be: HttpRequest, Json<T>, String, Vec<u8>, Bytes, serde_json::Value, TimerInfo, QueueMessage, Blob, BlobInfo, Metadata, Context, State<T>, or an Option of one of these",
     note = "to read a binding as your own type, take `Json<YourType>` (YourType: serde::Deserialize) or implement `azfn_runtime::FromInvocation`"
 )]
 pub trait FromInvocation: Sized + Send {

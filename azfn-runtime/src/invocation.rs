@@ -27,6 +27,28 @@ impl StateMap {
     pub(crate) fn get<T: Send + Sync + 'static>(&self) -> Option<&T> {
         self.0.get(&TypeId::of::<T>())?.downcast_ref::<T>()
     }
+
+    fn get_arc<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        Arc::clone(self.0.get(&TypeId::of::<T>())?)
+            .downcast::<T>()
+            .ok()
+    }
+
+    /// The value of type `T`, shared the way the map is: a plain reference once the server's
+    /// map lives for the rest of the process, counted otherwise (the test kit).
+    pub(crate) fn shared<T: Send + Sync + 'static>(map: &Shared<Self>) -> Option<Shared<T>> {
+        match map {
+            Shared::Static(map) => {
+                let map: &'static Self = map;
+                map.get::<T>().map(Shared::Static)
+            }
+            Shared::Counted(map) => map.get_arc::<T>().map(Shared::Counted),
+        }
+    }
+
+    pub(crate) fn contains(&self, id: TypeId) -> bool {
+        self.0.contains_key(&id)
+    }
 }
 
 impl fmt::Debug for StateMap {

@@ -174,6 +174,7 @@ mod registry;
 mod router;
 mod server;
 mod shared;
+mod state;
 mod triggers;
 mod type_name;
 
@@ -200,6 +201,7 @@ pub use crate::output::{
     FunctionResult, IntoInvocationResult, IntoOutputValue, OutputShape, OutputValue,
 };
 pub use crate::server::{App, handler_port};
+pub use crate::state::State;
 pub use crate::triggers::{Blob, BlobInfo, Metadata, QueueMessage, ScheduleStatus, TimerInfo};
 
 pub use ::bytes::Bytes;
@@ -247,6 +249,7 @@ pub mod __private {
     pub use crate::invocation::Invocation;
     pub use crate::output::{OutputCheck, OutputShape, check_outputs};
     pub use crate::registry::{
-        BoxFuture, Handler, Outcome, Registration, box_future, reject, respond,
+        BoxFuture, Handler, Outcome, Registration, StateNeed, box_future, reject, respond,
     };
+    pub use crate::state::StateParam;
 }

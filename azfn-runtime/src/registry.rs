@@ -1,5 +1,6 @@
 //! The function registry: what the macros submit with `inventory`, and the checks made at start.
 
+use std::any::TypeId;
 use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
@@ -8,7 +9,7 @@ use std::pin::Pin;
 use azfn_model::FunctionSpec;
 
 use crate::error::{Error, Rejection};
-use crate::invocation::Invocation;
+use crate::invocation::{Invocation, StateMap};
 use crate::output::{FunctionResult, IntoInvocationResult};
 
 /// The future a generated handler returns.
@@ -59,6 +60,30 @@ pub struct Registration {
     pub(crate) file: &'static str,
     pub(crate) line: u32,
     pub(crate) column: u32,
+    pub(crate) states: &'static [StateNeed],
+}
+
+/// The type of a `State<T>` parameter, checked against the app's state at start.
+#[derive(Clone, Copy)]
+pub struct StateNeed {
+    id: fn() -> TypeId,
+    name: fn() -> &'static str,
+}
+
+impl StateNeed {
+    /// The need for a `T` state.
+    pub const fn of<T: 'static>() -> Self {
+        Self {
+            id: TypeId::of::<T>,
+            name: std::any::type_name::<T>,
+        }
+    }
+}
+
+impl fmt::Debug for StateNeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str((self.name)())
+    }
 }
 
 impl Registration {
@@ -76,7 +101,14 @@ impl Registration {
             file,
             line,
             column,
+            states: &[],
         }
+    }
+
+    /// The same registration, with the types of its `State<T>` parameters.
+    pub const fn with_states(mut self, states: &'static [StateNeed]) -> Self {
+        self.states = states;
+        self
     }
 
     /// The function's spec.
@@ -141,4 +173,34 @@ pub(crate) fn check_duplicates(all: &[&'static Registration]) -> Result<(), Erro
             problems.join("; ")
         )))
     }
+}
+
+/// Refuses functions that take `State<T>` for a `T` the app does not provide.
+pub(crate) fn check_states(all: &[&'static Registration], state: &StateMap) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    let mut types = Vec::new();
+    for reg in all {
+        for need in reg.states {
+            if !state.contains((need.id)()) {
+                let ty = crate::type_name::strip_paths((need.name)());
+                problems.push(format!(
+                    "`{}` ({}) takes `State<{ty}>`",
+                    reg.spec.name,
+                    reg.location()
+                ));
+                if !types.contains(&ty) {
+                    types.push(ty);
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let types: Vec<String> = types.iter().map(|t| format!("`{t}`")).collect();
+    Err(Error::msg(format!(
+        "the app provides no {} state, but {}; provide it with `App::state(...)` (or `TestApp::state(...)`) before starting",
+        types.join(", "),
+        problems.join("; ")
+    )))
 }

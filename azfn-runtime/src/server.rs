@@ -48,7 +48,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// ```no_run
 /// use std::time::Duration;
 ///
-/// struct Db; // shared with every invocation, read with `Context::state`
+/// struct Db; // shared with every invocation, read with a `State<Db>` parameter
 ///
 /// fn main() -> std::process::ExitCode {
 ///     // With a build manifest (the usual case): `azfn_runtime::app!()`.
@@ -191,8 +191,9 @@ impl App {
         self
     }
 
-    /// Shares a value with every invocation, read with [`Context::state`](crate::Context::state).
-    /// One value per type.
+    /// Shares a value with every invocation, read with a [`State<T>`](crate::State) parameter
+    /// (checked at start: a function that takes `State<T>` refuses to start without a `T`) or
+    /// with [`Context::state`](crate::Context::state). One value per type.
     #[must_use]
     pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
         self.state.insert(value);
@@ -210,7 +211,8 @@ impl App {
     /// Serves until the process is killed, on a new multi-threaded tokio runtime.
     ///
     /// Returns a failure exit code (after one line on stderr) if the app cannot start: no port
-    /// in the environment, a manifest that disagrees with the binary, duplicate function names.
+    /// in the environment, a manifest that disagrees with the binary, duplicate function names, a
+    /// `State<T>` parameter with no `T` given to [`state`](Self::state).
     pub fn run(self) -> ExitCode {
         let runtime = match tokio::runtime::Builder::new_multi_thread()
             .enable_all()
@@ -254,6 +256,7 @@ impl App {
     pub(crate) fn prepare(self, echo: Echo) -> Result<Prepared, Error> {
         let all = registry::registered();
         registry::check_duplicates(&all)?;
+        registry::check_states(&all, &self.state)?;
         let manifest = self.manifest.transpose()?;
         if let Some(m) = &manifest {
             m.check(&all)?;

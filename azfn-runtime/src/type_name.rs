@@ -7,7 +7,7 @@ pub(crate) fn short_type_name<T: ?Sized>() -> String {
 }
 
 /// Removes the `a::b::` prefixes of every path in a type name.
-fn strip_paths(full: &str) -> String {
+pub(crate) fn strip_paths(full: &str) -> String {
     let mut out = String::with_capacity(full.len());
     let mut word = String::new();
     let mut chars = full.chars().peekable();
