@@ -44,9 +44,13 @@
 //!
 //! A parameter is anything that implements [`FromInvocation`]: [`HttpRequest`], [`Json<T>`],
 //! `String`, `Vec<u8>`, [`Bytes`], `serde_json::Value`, [`TimerInfo`], [`QueueMessage`],
-//! [`Blob`], [`BlobInfo`], [`Metadata`], [`Context`], or an `Option` of one. The host's
-//! double encoding of strings and numbers (`"\"HelloWorld\""`) is undone for you, and
+//! [`Blob`], [`BlobInfo`], [`Metadata`], [`Context`], [`State<T>`], or an `Option` of one. The
+//! host's double encoding of strings and numbers (`"\"HelloWorld\""`) is undone for you, and
 //! `binary` data is base64-decoded.
+//!
+//! Shared state set with [`App::state`] is read with a `State<T>` parameter, checked when the
+//! app starts (a missing `T` is a start-up error naming the function and the type), or
+//! unchecked with [`Context::state`].
 //!
 //! A function returns anything that implements [`IntoInvocationResult`]: `()`, one output value
 //! ([`HttpResponse`], `String`, `Vec<u8>`, [`Bytes`], [`Json<T>`], `serde_json::Value`, an
