@@ -43,7 +43,20 @@ pub(crate) struct HttpClient {
 }
 
 impl HttpClient {
+    /// A client that keeps idle connections for reuse (Azure Storage, Azurite).
     pub(crate) fn new() -> HttpClient {
+        HttpClient::build(None)
+    }
+
+    /// A client that opens a connection per request, for the handler: a request sent on a
+    /// kept connection to a handler that has just died fails as a cut-off invocation (which
+    /// counts as a try), while a fresh connection is refused, so the invocation is known not to
+    /// have reached the handler and its message goes back untouched.
+    pub(crate) fn unpooled() -> HttpClient {
+        HttpClient::build(Some(0))
+    }
+
+    fn build(max_idle: Option<usize>) -> HttpClient {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         connector.enforce_http(false);
@@ -52,9 +65,12 @@ impl HttpClient {
             .https_or_http()
             .enable_http1()
             .wrap_connector(connector);
-        let inner = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(30))
-            .build(connector);
+        let mut builder = Client::builder(TokioExecutor::new());
+        builder.pool_idle_timeout(Duration::from_secs(30));
+        if let Some(max_idle) = max_idle {
+            builder.pool_max_idle_per_host(max_idle);
+        }
+        let inner = builder.build(connector);
         HttpClient { inner }
     }
 

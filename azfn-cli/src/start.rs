@@ -371,7 +371,7 @@ pub(crate) async fn run(options: StartOptions) -> Result<(), CliError> {
         .flatten();
     let (queues, blobs) = drain::restore(state.as_ref(), app.host.queues, console)?;
 
-    let client = HttpClient::new();
+    let client = HttpClient::unpooled();
     // From here on Ctrl-C stops cleanly (before, it ends the process, and `cargo build` with it).
     let mut shutdown = Shutdown::listen();
     let supervisor = tokio::select! {
