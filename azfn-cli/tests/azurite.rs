@@ -165,9 +165,11 @@ fn an_unknown_storage_is_refused() {
     );
 }
 
-#[test]
-fn an_identity_based_connection_is_explained() {
-    let out = std::process::Command::new(common::BIN)
+/// `cargo azfn start --storage azure` on the queue fixture with these environment changes;
+/// it must fail before serving. Returns its standard error.
+fn azure_storage_refused(env: &[(&str, Option<&str>)]) -> String {
+    let mut command = std::process::Command::new(common::BIN);
+    command
         .args([
             "azfn",
             "start",
@@ -178,38 +180,33 @@ fn an_identity_based_connection_is_explained() {
             "azure",
             "--app",
         ])
-        .arg(fixture("queue-app"))
-        .env_remove("AzureWebJobsStorage")
-        .env("AzureWebJobsStorage__accountName", "myaccount")
-        .output()
-        .unwrap();
+        .arg(fixture("queue-app"));
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    let out = command.output().unwrap();
     assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn an_identity_based_connection_is_explained() {
+    let stderr = azure_storage_refused(&[
+        ("AzureWebJobsStorage", None),
+        ("AzureWebJobsStorage__accountName", Some("myaccount")),
+    ]);
     assert!(
         stderr.contains("AzureWebJobsStorage__accountName (an identity-based connection) needs Entra ID credentials")
             && stderr.lines().count() == 1,
         "{stderr}"
     );
-    let out = std::process::Command::new(common::BIN)
-        .args([
-            "azfn",
-            "start",
-            "--no-build",
-            "--port",
-            "0",
-            "--storage",
-            "azure",
-            "--app",
-        ])
-        .arg(fixture("queue-app"))
-        .env(
-            "AzureWebJobsStorage",
-            "AccountName=acct;AccountKey=AAAA;QueueEndpoint=ftp://127.0.0.1/acct",
-        )
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = azure_storage_refused(&[(
+        "AzureWebJobsStorage",
+        Some("AccountName=acct;AccountKey=AAAA;QueueEndpoint=ftp://127.0.0.1/acct"),
+    )]);
     assert!(
         stderr.contains("ftp://127.0.0.1/acct is not an http:// or https:// URL"),
         "{stderr}"
