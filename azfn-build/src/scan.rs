@@ -7,7 +7,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use azfn_model::FunctionSpec;
-use azfn_model::parse::{self, BindingAttr, TriggerAttr};
+use azfn_model::kinds;
+use azfn_model::parse;
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Item, ItemFn, Meta, Stmt};
@@ -236,13 +237,15 @@ impl Scanner<'_> {
     }
 
     fn function(&mut self, f: &ItemFn, file: &Path) {
-        let Some(index) = f.attrs.iter().position(|a| {
-            parse::attr_name(a).is_some_and(|n| TriggerAttr::from_name(&n).is_some())
-        }) else {
+        let Some(index) = f
+            .attrs
+            .iter()
+            .position(|a| parse::attr_name(a).is_some_and(|n| kinds::is_trigger_attr(&n)))
+        else {
             return;
         };
         let attr = &f.attrs[index];
-        let Some(trigger) = parse::attr_name(attr).and_then(|n| TriggerAttr::from_name(&n)) else {
+        let Some(trigger) = parse::attr_name(attr) else {
             return;
         };
         let attr_span = attr.path().span();
@@ -257,9 +260,7 @@ impl Scanner<'_> {
                     line: start.line,
                     column: start.column + 1,
                     message: format!(
-                        "`#[{}]` takes a list of arguments: `#[{}(...)]`",
-                        trigger.name(),
-                        trigger.name()
+                        "`#[{trigger}]` takes a list of arguments: `#[{trigger}(...)]`"
                     ),
                 });
                 return;
@@ -267,13 +268,25 @@ impl Scanner<'_> {
         };
         let mut item = f.clone();
         item.attrs = macro_attr_order(&f.attrs, index);
-        match parse::analyze(trigger, args, attr_span, &mut item) {
-            Ok(analysis) => self.scan.functions.push(ScannedFunction {
-                spec: analysis.spec,
-                file: file.to_path_buf(),
-                line: pound.line,
-                column: pound.column + 1,
-            }),
+        match parse::analyze(&trigger, args, attr_span, &mut item) {
+            Ok(analysis) => {
+                for (span, message) in analysis.warnings {
+                    let start = span.start();
+                    let start = if start.line == 0 { pound } else { start };
+                    self.scan.warnings.push(Diagnostic {
+                        file: file.to_path_buf(),
+                        line: start.line.max(1),
+                        column: start.column + 1,
+                        message,
+                    });
+                }
+                self.scan.functions.push(ScannedFunction {
+                    spec: analysis.spec,
+                    file: file.to_path_buf(),
+                    line: pound.line,
+                    column: pound.column + 1,
+                });
+            }
             Err(e) => self.push_errors(file, e, Some(attr_span)),
         }
     }
@@ -302,7 +315,7 @@ impl Scanner<'_> {
 /// above the trigger are kept too; `analyze` ignores them.
 fn macro_attr_order(attrs: &[Attribute], trigger: usize) -> Vec<Attribute> {
     let is_binding =
-        |a: &Attribute| parse::attr_name(a).is_some_and(|n| BindingAttr::from_name(&n).is_some());
+        |a: &Attribute| parse::attr_name(a).is_some_and(|n| kinds::is_binding_attr(&n));
     let above = &attrs[..trigger];
     let below = &attrs[trigger + 1..];
     above

@@ -540,7 +540,7 @@ fn source_errors_leave_the_app_folder_alone() {
     let lines: Vec<String> = err.diagnostics().iter().map(ToString::to_string).collect();
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
-        lines[0].starts_with("src/main.rs:3:16: unknown `http_trigger` argument `rout`"),
+        lines[0].starts_with("src/main.rs:3:16: unknown `#[http_trigger]` argument `rout`"),
         "{lines:?}"
     );
     assert_eq!(snapshot(dir.path()), before);

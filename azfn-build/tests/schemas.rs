@@ -148,3 +148,76 @@ fn schema_samples_sanity() {
     }
     assert_eq!(invalid, 24);
 }
+
+/// A binding of `kind` with every required setting (and the first `one_of` alternative), the
+/// values of the kind's own examples.
+fn sample_binding(kind: &azfn_model::kinds::Kind) -> azfn_model::Binding {
+    use azfn_model::Value as V;
+    use azfn_model::kinds::{Check, Ty};
+    let name = match kind.default_name {
+        "" | "$return" => "item",
+        n => n,
+    };
+    let mut binding = azfn_model::Binding::new(name, kind.direction(), kind.type_name);
+    let first_group: &[&str] = kind.one_of.first().copied().unwrap_or(&[]);
+    for s in kind.settings {
+        if !(s.required || first_group.contains(&s.json) || s.write_default.is_some()) {
+            continue;
+        }
+        let value = match s.ty {
+            Ty::Bool => V::Bool(true),
+            Ty::Int => V::Int(1),
+            Ty::Enum(values) => V::from(s.write_default.unwrap_or(values[0])),
+            Ty::List(values) => {
+                V::List(vec![V::from(values.first().copied().unwrap_or("a"))].into())
+            }
+            Ty::Object => V::Map(Vec::new().into()),
+            Ty::Str => V::from(match s.check {
+                Check::Queue | Check::ServiceBusQueue | Check::Table | Check::EventHub => "orders",
+                Check::ServiceBusTopic => "audit",
+                Check::ConsumerGroup => "$Default",
+                Check::BlobTriggerPath => "samples/{name}",
+                Check::BlobPath => "samples/copy.txt",
+                Check::Schedule => "0 */5 * * * *",
+                Check::Route => "items",
+                Check::Connection => "MyConnection",
+                Check::Text => "value",
+            }),
+        };
+        binding = binding.with(s.json, value);
+    }
+    binding
+}
+
+#[test]
+fn every_kind_writes_a_schema_valid_function_json() {
+    use azfn_model::kinds::{KINDS, Role};
+    use azfn_model::{FunctionSpec, json, validate};
+    let function = validator("function");
+    let timer = KINDS
+        .iter()
+        .find(|k| k.type_name == "timerTrigger")
+        .unwrap();
+    let http = KINDS.iter().find(|k| k.type_name == "httpTrigger").unwrap();
+    let mut checked = 0;
+    for kind in KINDS {
+        // A trigger alone; an input or output beside a trigger that provides what it needs.
+        let bindings = match kind.role {
+            Role::Trigger if kind.type_name == "httpTrigger" => vec![
+                sample_binding(kind),
+                azfn_model::Binding::new("res", azfn_model::Direction::Out, "http"),
+            ],
+            Role::Trigger => vec![sample_binding(kind)],
+            _ if kind.type_name == "http" => vec![sample_binding(http), sample_binding(kind)],
+            _ => vec![sample_binding(timer), sample_binding(kind)],
+        };
+        let spec = FunctionSpec::new("sample", bindings);
+        let problems = validate::validate_function(&spec);
+        assert!(problems.is_empty(), "{}: {problems:?}", kind.attr);
+        let doc = json::function_json(&spec);
+        let errs = errors(&function, &doc);
+        assert!(errs.is_empty(), "{}: {errs:#?}\n{doc:#}", kind.attr);
+        checked += 1;
+    }
+    assert_eq!(checked, KINDS.len());
+}

@@ -5,7 +5,7 @@
 //! expansion consumed, next to the combined errors and without a registration: the function
 //! still exists (no "cannot find function" cascades) and nothing half-checked is registered.
 
-use azfn_model::parse::{self, BindingAttr, TriggerAttr};
+use azfn_model::{kinds, parse};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::parse::{ParseStream, Parser};
@@ -15,7 +15,7 @@ use crate::codegen;
 use crate::paths::Paths;
 
 /// Expands a trigger attribute (`#[http_trigger]`, `#[queue_trigger]`, …).
-pub(crate) fn trigger(kind: TriggerAttr, args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn trigger(kind: &'static str, args: TokenStream, item: TokenStream) -> TokenStream {
     if is_resolver(&args) {
         return TokenStream::new();
     }
@@ -34,9 +34,9 @@ pub(crate) fn trigger(kind: TriggerAttr, args: TokenStream, item: TokenStream) -
                 }
             }
         }
-        Err(error) => not_a_function(kind.name(), item, error),
+        Err(error) => not_a_function(kind, item, error),
     };
-    debug(kind.name(), &out);
+    debug(kind, &out);
     out
 }
 
@@ -46,7 +46,7 @@ pub(crate) fn trigger(kind: TriggerAttr, args: TokenStream, item: TokenStream) -
 /// The trigger attribute consumes the binding attributes below it, so this moves the binding
 /// attributes written above the first trigger attribute to just below it, in source order, and
 /// re-emits the item for the trigger to expand. Without a trigger attribute it is an error.
-pub(crate) fn binding(kind: BindingAttr, args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn binding(kind: &'static str, args: TokenStream, item: TokenStream) -> TokenStream {
     if is_resolver(&args) {
         return TokenStream::new();
     }
@@ -55,7 +55,7 @@ pub(crate) fn binding(kind: BindingAttr, args: TokenStream, item: TokenStream) -
             Some(trigger) => {
                 // This attribute has been resolved already (it is running): re-emit it by its
                 // absolute path, which resolves whatever the user imported.
-                let this = Paths::default().attribute(kind.name());
+                let this = Paths::default().attribute(kind);
                 let this = quote!(#[#this(#args)]);
                 let (moved, before): (Vec<_>, Vec<_>) =
                     attrs[..trigger].iter().cloned().partition(is_binding);
@@ -73,10 +73,7 @@ pub(crate) fn binding(kind: BindingAttr, args: TokenStream, item: TokenStream) -
             None => {
                 let error = syn::Error::new(
                     Span::call_site(),
-                    format!(
-                        "`#[{}]` needs a trigger attribute on the same function, e.g. `#[http_trigger]` above it",
-                        kind.name()
-                    ),
+                    format!("`#[{kind}]` needs a trigger attribute on the same function, e.g. `#[http_trigger]` above it"),
                 )
                 .to_compile_error();
                 quote!(#(#attrs)* #rest #error)
@@ -87,7 +84,7 @@ pub(crate) fn binding(kind: BindingAttr, args: TokenStream, item: TokenStream) -
             quote!(#item #error)
         }
     };
-    debug(kind.name(), &out);
+    debug(kind, &out);
     out
 }
 
@@ -175,17 +172,11 @@ fn first_token_after_visibility(rest: TokenStream) -> Option<Span> {
 }
 
 fn is_trigger(attr: &Attribute) -> bool {
-    parse::attr_name(attr)
-        .as_deref()
-        .and_then(TriggerAttr::from_name)
-        .is_some()
+    parse::attr_name(attr).is_some_and(|n| kinds::is_trigger_attr(&n))
 }
 
 fn is_binding(attr: &Attribute) -> bool {
-    parse::attr_name(attr)
-        .as_deref()
-        .and_then(BindingAttr::from_name)
-        .is_some()
+    parse::attr_name(attr).is_some_and(|n| kinds::is_binding_attr(&n))
 }
 
 /// Expands `#[derive(Outputs)]`.

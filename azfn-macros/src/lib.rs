@@ -38,7 +38,6 @@ mod expand;
 mod outputs;
 mod paths;
 
-use azfn_model::parse::{BindingAttr, TriggerAttr};
 use proc_macro::TokenStream;
 
 /// An HTTP-triggered function.
@@ -110,7 +109,7 @@ use proc_macro::TokenStream;
 /// ```
 #[proc_macro_attribute]
 pub fn http_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::trigger(TriggerAttr::Http, args.into(), item.into()).into()
+    expand::trigger("http_trigger", args.into(), item.into()).into()
 }
 
 /// A function triggered by messages on an Azure Storage queue.
@@ -163,7 +162,7 @@ pub fn http_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn queue_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::trigger(TriggerAttr::Queue, args.into(), item.into()).into()
+    expand::trigger("queue_trigger", args.into(), item.into()).into()
 }
 
 /// A function run on a schedule.
@@ -181,8 +180,10 @@ pub fn queue_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// | `use_monitor` | `true` or `false` | the host's default |
 /// | `name` | the function name | the Rust function name |
 ///
-/// Schedules are checked when the crate is compiled; a five-field cron expression is rejected
-/// with the six-field form to write instead.
+/// Schedules are checked when the crate is compiled. A five-field cron expression (which the
+/// current timer extension reads as seconds-less) is written to `function.json` in its
+/// six-field form, which every host reads; a step larger than its field (`*/1440` minutes)
+/// builds with a warning from the build helper.
 ///
 /// # Typing requirements
 ///
@@ -212,18 +213,18 @@ pub fn queue_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # fn main() {}
 /// ```
 ///
-/// Five-field cron expressions are rejected (write `"0 */5 * * * *"`):
+/// A schedule that never fires is rejected:
 ///
 /// ```compile_fail
 /// use azfn_runtime::timer_trigger;
 ///
-/// #[timer_trigger(schedule = "*/5 * * * *")]
-/// async fn every_five_minutes() {}
+/// #[timer_trigger(schedule = "0 0 0 31 2 *")]
+/// async fn never() {}
 /// # fn main() {}
 /// ```
 #[proc_macro_attribute]
 pub fn timer_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::trigger(TriggerAttr::Timer, args.into(), item.into()).into()
+    expand::trigger("timer_trigger", args.into(), item.into()).into()
 }
 
 /// A function triggered by new or updated blobs in Azure Storage.
@@ -271,7 +272,7 @@ pub fn timer_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn blob_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::trigger(TriggerAttr::Blob, args.into(), item.into()).into()
+    expand::trigger("blob_trigger", args.into(), item.into()).into()
 }
 
 /// A function with any other trigger of the extension bundle (Service Bus, Event Hubs,
@@ -320,7 +321,7 @@ pub fn blob_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn generic_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::trigger(TriggerAttr::Generic, args.into(), item.into()).into()
+    expand::trigger("generic_trigger", args.into(), item.into()).into()
 }
 
 /// A queue output binding: the function sends a message to an Azure Storage queue.
@@ -383,7 +384,7 @@ pub fn generic_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn queue_output(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::binding(BindingAttr::QueueOutput, args.into(), item.into()).into()
+    expand::binding("queue_output", args.into(), item.into()).into()
 }
 
 /// A blob input binding: the function receives a blob's content as a parameter.
@@ -430,7 +431,7 @@ pub fn queue_output(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn blob_input(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::binding(BindingAttr::BlobInput, args.into(), item.into()).into()
+    expand::binding("blob_input", args.into(), item.into()).into()
 }
 
 /// A blob output binding: the function writes a blob.
@@ -473,7 +474,7 @@ pub fn blob_input(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn blob_output(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::binding(BindingAttr::BlobOutput, args.into(), item.into()).into()
+    expand::binding("blob_output", args.into(), item.into()).into()
 }
 
 /// Any other binding of the extension bundle (Cosmos DB, Service Bus output, Table, …), written
@@ -519,7 +520,118 @@ pub fn blob_output(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn binding(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand::binding(BindingAttr::Generic, args.into(), item.into()).into()
+    expand::binding("binding", args.into(), item.into()).into()
+}
+
+/// Declares attribute macros whose arguments and docs come from the binding table
+/// (`azfn_model::kinds`); the list is checked against the table by a test.
+macro_rules! table_attributes {
+    ($($(#[$doc:meta])* $role:ident $name:ident;)*) => {
+        $(
+            $(#[$doc])*
+            ///
+            /// The arguments are the binding's `function.json` settings in snake_case; see the
+            /// binding table in the [runtime's docs](https://docs.rs/azfn-runtime/latest/azfn_runtime/bindings/index.html)
+            /// for each one's settings, required arguments and Rust data types. Unknown arguments
+            /// are errors naming the nearest known one; `extra = { key = value }` writes a key
+            /// the table does not know.
+            #[proc_macro_attribute]
+            pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
+                table_attributes!(@expand $role $name args item)
+            }
+        )*
+        #[cfg(test)]
+        const TABLE_ATTRIBUTES: &[&str] = &[$(stringify!($name)),*];
+    };
+    (@expand trigger $name:ident $args:ident $item:ident) => {
+        expand::trigger(stringify!($name), $args.into(), $item.into()).into()
+    };
+    (@expand binding $name:ident $args:ident $item:ident) => {
+        expand::binding(stringify!($name), $args.into(), $item.into()).into()
+    };
+}
+
+table_attributes! {
+    /// An HTTP output binding with a name of your choice (`name = "$return"` by default),
+    /// replacing the implicit `res` of an HTTP-triggered function.
+    binding http_output;
+    /// A table entity or query (`Microsoft.Azure.WebJobs.Extensions.Tables`): `table_name`
+    /// (required), `partition_key`, `row_key`, `take`, `filter`, `connection`.
+    binding table_input;
+    /// Entities written to a table: `table_name` (required), `partition_key`, `row_key`,
+    /// `connection`.
+    binding table_output;
+    /// A Service Bus queue or topic subscription trigger: `queue_name`, or `topic_name` with
+    /// `subscription_name`; `connection`, `is_sessions_enabled`, `cardinality`, …
+    trigger service_bus_trigger;
+    /// Messages to a Service Bus queue (`queue_name`) or topic (`topic_name`).
+    binding service_bus_output;
+    /// An Event Hubs trigger: `event_hub_name` (required), `consumer_group`, `connection`,
+    /// `cardinality` (`one` or `many`, the default).
+    trigger event_hub_trigger;
+    /// Events to an Event Hub: `event_hub_name` (required), `connection`.
+    binding event_hub_output;
+    /// An Event Grid trigger (Event Grid or CloudEvents schema).
+    trigger event_grid_trigger;
+    /// Events to a custom Event Grid topic: `topic_endpoint_uri` with `topic_key_setting`, or
+    /// `connection`.
+    binding event_grid_output;
+    /// A Kafka trigger: `broker_list` and `topic` (required), `consumer_group`, `protocol`,
+    /// `authentication_mode`, `cardinality`, …
+    trigger kafka_trigger;
+    /// Events to a Kafka topic: `broker_list` and `topic` (required), …
+    binding kafka_output;
+    /// A RabbitMQ trigger: `queue_name` (required), `connection_string_setting`.
+    trigger rabbitmq_trigger;
+    /// Messages to a RabbitMQ queue: `queue_name` (required), `connection_string_setting`.
+    binding rabbitmq_output;
+    /// A Cosmos DB change-feed trigger (extension 4): `database_name` and `container_name`
+    /// (required), `connection`, `lease_container_name`, …
+    trigger cosmos_db_trigger;
+    /// A Cosmos DB document or query: `database_name` and `container_name` (required), `id`,
+    /// `partition_key`, `sql_query`, `connection`.
+    binding cosmos_db_input;
+    /// Documents written to Cosmos DB: `database_name` and `container_name` (required), …
+    binding cosmos_db_output;
+    /// An Azure SQL change trigger: `table_name` and `connection_string_setting` (required).
+    trigger sql_trigger;
+    /// An Azure SQL query: `command_text` and `connection_string_setting` (required),
+    /// `command_type`, `parameters`.
+    binding sql_input;
+    /// Rows upserted into an Azure SQL table: `command_text` (the table) and
+    /// `connection_string_setting` (required).
+    binding sql_output;
+    /// A MySQL change trigger: `table_name` and `connection_string_setting` (required).
+    trigger mysql_trigger;
+    /// A MySQL query: `command_text` and `connection_string_setting` (required), …
+    binding mysql_input;
+    /// Rows upserted into a MySQL table: `command_text` and `connection_string_setting`.
+    binding mysql_output;
+    /// A serverless SignalR trigger: `hub_name`, `category` and `event` (required), …
+    trigger signalr_trigger;
+    /// SignalR connection info for a negotiate function: `hub_name` (required), `user_id`, …
+    binding signalr_connection_info;
+    /// Messages and group actions sent through SignalR: `hub_name` (required).
+    binding signalr_output;
+    /// An email sent with SendGrid: `api_key` (the app setting), `to`, `from`, `subject`,
+    /// `text`.
+    binding send_grid_output;
+    /// A text message sent with Twilio: `account_sid_setting`, `auth_token_setting`, `from`,
+    /// `to`, `body`.
+    binding twilio_sms_output;
+    /// A Durable Functions orchestrator (out-of-process protocol; raw JSON).
+    trigger orchestration_trigger;
+    /// A Durable Functions activity.
+    trigger activity_trigger;
+    /// A Durable Functions entity (out-of-process protocol; raw JSON).
+    trigger entity_trigger;
+    /// The Durable Functions client binding: `task_hub`, `connection_name`.
+    binding durable_client;
+    /// A function-level retry policy, written below the trigger attribute:
+    /// `strategy` (`fixedDelay` or `exponentialBackoff`), `max_retry_count`, and
+    /// `delay_interval` or `minimum_interval` with `maximum_interval` (`hh:mm:ss`). The host
+    /// applies it to timer, Event Hubs, Kafka and Cosmos DB triggers.
+    binding retry;
 }
 
 /// The output bindings of a function, one named field each.
@@ -592,4 +704,32 @@ pub fn binding(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_derive(Outputs, attributes(output))]
 pub fn derive_outputs(item: TokenStream) -> TokenStream {
     expand::derive_outputs(item.into()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every attribute of the table has a macro, and every macro is in the table.
+    #[test]
+    fn every_table_attribute_has_a_macro() {
+        let hand_written = [
+            "http_trigger",
+            "queue_trigger",
+            "timer_trigger",
+            "blob_trigger",
+            "generic_trigger",
+            "queue_output",
+            "blob_input",
+            "blob_output",
+            "binding",
+        ];
+        let mut ours: Vec<&str> = hand_written
+            .iter()
+            .chain(super::TABLE_ATTRIBUTES)
+            .copied()
+            .collect();
+        let mut table: Vec<&str> = azfn_model::kinds::attr_names().collect();
+        ours.sort_unstable();
+        table.sort_unstable();
+        assert_eq!(ours, table);
+    }
 }

@@ -46,7 +46,7 @@ impl HostSettings {
         let needs_bundle = functions
             .iter()
             .flat_map(|f| f.bindings.iter())
-            .any(|b| !b.kind.is_builtin());
+            .any(|b| !b.is_builtin());
         Self {
             executable_path: executable_path.into(),
             forwarding,

@@ -7,13 +7,12 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
-use crate::spec::{
-    AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod,
-    Str, Value,
-};
-use crate::validate::validate_function;
+use crate::json::json_value;
+use crate::kinds::{self, Check};
+use crate::spec::{Binding, Direction, FunctionSpec, Retry, RetryStrategy, Str, Value};
+use crate::validate::{At, ModelError, is_timespan, normalize, validate_function};
 
 /// Reads a `function.json` document for the function `name` and checks it.
 ///
@@ -25,9 +24,20 @@ use crate::validate::validate_function;
 ///     {"type": "http", "direction": "out", "name": "res"}
 /// ]});
 /// let errors = azfn_model::doc::read_function_json("hello", &doc).unwrap_err();
-/// assert_eq!(errors, ["binding `req`: `key` is not a valid `authLevel`; expected one of `anonymous`, `function`, `admin`"]);
+/// assert_eq!(errors, ["binding `req`: `key` is not a valid `authLevel` for `httpTrigger`; expected one of `anonymous`, `function`, `admin`"]);
 /// ```
 pub fn read_function_json(name: &str, doc: &Json) -> Result<FunctionSpec, Vec<String>> {
+    read_function_json_with_warnings(name, doc).map(|(spec, _)| spec)
+}
+
+/// [`read_function_json`], also returning the warnings of
+/// [`normalize`](crate::validate::normalize) (keys of earlier extension versions, deprecated
+/// keys, upper-case queue names, …), each pointing at its binding (by index into the
+/// document's `bindings`) and key.
+pub fn read_function_json_with_warnings(
+    name: &str,
+    doc: &Json,
+) -> Result<(FunctionSpec, Vec<ModelError>), Vec<String>> {
     let mut errors = Vec::new();
     let Some(obj) = doc.as_object() else {
         return Err(vec!["`function.json` must contain a JSON object".into()]);
@@ -39,9 +49,10 @@ pub fn read_function_json(name: &str, doc: &Json) -> Result<FunctionSpec, Vec<St
             ));
         }
     }
-    if let Some(retry) = obj.get("retry") {
-        check_retry(retry, &mut errors);
-    }
+    let retry = match obj.get("retry") {
+        Some(retry) => read_retry(retry, &mut errors),
+        None => None,
+    };
     let bindings = match obj.get("bindings") {
         Some(Json::Array(items)) => items,
         Some(_) => {
@@ -69,65 +80,93 @@ pub fn read_function_json(name: &str, doc: &Json) -> Result<FunctionSpec, Vec<St
     if !errors.is_empty() {
         return Err(errors);
     }
-    let spec = FunctionSpec {
+    let mut spec = FunctionSpec {
         name: name.to_owned().into(),
         bindings: parsed.into(),
+        retry,
+        disabled: obj.get("disabled").and_then(Json::as_bool).unwrap_or(false),
     };
+    let warnings = normalize(&mut spec);
     let problems = validate_function(&spec);
+    let describe = |p: ModelError| match p.at {
+        At::Binding { index, .. } => match spec.bindings.get(index) {
+            Some(b) => format!("binding `{}`: {}", b.name, p.message),
+            None => p.message,
+        },
+        At::Retry => format!("`retry`: {}", p.message),
+        At::Function => p.message,
+    };
     if problems.is_empty() {
-        Ok(spec)
+        Ok((spec, warnings))
     } else {
-        Err(problems.into_iter().map(|p| p.message).collect())
+        Err(problems.into_iter().map(describe).collect())
     }
 }
 
-const TIMESPAN: fn(&str) -> bool = |s| {
-    let parts: Vec<&str> = s.split(':').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[0] < "24"
-        && parts[1] < "60"
-        && parts[2] < "60"
-};
-
 /// `retry` as the host reads it: a `RetryOptions` object deserialized by Json.NET, which
 /// matches property names case-insensitively (`Strategy` is `strategy`).
-fn check_retry(retry: &Json, errors: &mut Vec<String>) {
+fn read_retry(retry: &Json, errors: &mut Vec<String>) -> Option<Retry> {
     let Some(obj) = retry.as_object() else {
         errors.push("`retry` must be an object".into());
-        return;
+        return None;
     };
     let get = |key: &str| {
         obj.iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| v)
     };
-    if !get("maxRetryCount").is_some_and(Json::is_i64) {
+    let max_retry_count = get("maxRetryCount").and_then(Json::as_i64);
+    if max_retry_count.is_none() {
         errors.push(
             "`retry.maxRetryCount` is required and must be an integer (-1 retries forever)".into(),
         );
     }
-    let required: &[&str] = match get("strategy").and_then(Json::as_str) {
-        Some("fixedDelay") => &["delayInterval"],
-        Some("exponentialBackoff") => &["minimumInterval", "maximumInterval"],
+    let strategy = get("strategy").and_then(Json::as_str);
+    let required: &[&str] = match strategy {
+        Some(s) if s.eq_ignore_ascii_case("fixedDelay") => &["delayInterval"],
+        Some(s) if s.eq_ignore_ascii_case("exponentialBackoff") => {
+            &["minimumInterval", "maximumInterval"]
+        }
         _ => {
             errors.push("`retry.strategy` must be `fixedDelay` or `exponentialBackoff`".into());
             &[]
         }
     };
+    let mut values = Vec::new();
     for key in ["delayInterval", "minimumInterval", "maximumInterval"] {
         match get(key) {
             None if required.contains(&key) => {
                 errors.push(format!("`retry.{key}` is required by this strategy"));
             }
-            Some(v) if !v.as_str().is_some_and(TIMESPAN) => errors.push(format!(
-                "`retry.{key}` must be a `hh:mm:ss` interval such as `00:00:10`, not {v}"
-            )),
-            _ => {}
+            None => {}
+            Some(v) => match v.as_str().filter(|s| is_timespan(s)) {
+                Some(s) => values.push((key, s.to_owned())),
+                None => errors.push(format!(
+                    "`retry.{key}` must be a `hh:mm:ss` interval such as `00:00:10`, not {v}"
+                )),
+            },
         }
     }
+    let value = |key: &str| {
+        values
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| Str::from(v.clone()))
+    };
+    let strategy = match required {
+        ["delayInterval"] => RetryStrategy::FixedDelay {
+            delay_interval: value("delayInterval")?,
+        },
+        [_, _] => RetryStrategy::ExponentialBackoff {
+            minimum_interval: value("minimumInterval")?,
+            maximum_interval: value("maximumInterval")?,
+        },
+        _ => return None,
+    };
+    Some(Retry {
+        strategy,
+        max_retry_count: max_retry_count?,
+    })
 }
 
 fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
@@ -170,163 +209,34 @@ fn read_binding(b: &Json) -> Result<Binding, Vec<String>> {
         errors.push("bindings must specify a `name`".into());
         return Err(errors);
     };
-    let flag = |key: &str, errors: &mut Vec<String>| -> Option<bool> {
-        match obj.get(key) {
-            None => None,
-            Some(Json::Bool(b)) => Some(*b),
-            Some(_) => {
-                errors.push(format!(
-                    "`{key}` must be a boolean (`true` or `false`), not a string"
-                ));
-                None
-            }
+    let kind = direction.and_then(|d| kinds::by_type(&type_name, d));
+    let mut settings: Vec<(Str, Value)> = Vec::new();
+    for (key, value) in obj {
+        if ["type", "direction", "name"].contains(&key.as_str()) {
+            continue;
         }
-    };
-    let one_of = |key: &str, allowed: &[&str], errors: &mut Vec<String>| {
-        if let Some(v) = text(key, errors)
-            && !allowed.contains(&v.as_str())
-        {
-            let list = allowed
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            errors.push(format!(
-                "`{v}` is not a valid `{key}`; expected one of {list}"
-            ));
+        let setting = kind.and_then(|k| k.setting(key));
+        // An empty connection or route means the default one, as in the templates.
+        let defaulted = matches!(value, Json::String(s) if s.is_empty())
+            && setting.is_some_and(|s| matches!(s.check, Check::Connection | Check::Route));
+        if defaulted || value.is_null() {
+            continue;
         }
-    };
-    one_of("dataType", &["string", "binary", "stream"], &mut errors);
-    one_of("cardinality", &["one", "many"], &mut errors);
-    one_of("accessRights", &["manage", "listen", "send"], &mut errors);
-    if type_name.eq_ignore_ascii_case("sql") || type_name.eq_ignore_ascii_case("mysql") {
-        one_of("commandType", &["text", "storedProcedure"], &mut errors);
+        match json_value(value) {
+            Some(v) => settings.push((Cow::Owned(key.clone()), v)),
+            None => errors.push(format!(
+                "`{key}` holds {value}, which azfn cannot write back (numbers must be integers)"
+            )),
+        }
     }
-    let data_type = text("dataType", &mut Vec::new())
-        .as_deref()
-        .and_then(DataType::parse);
-    // An empty `connection` means the default one (`AzureWebJobsStorage`), as in the templates.
-    let owned = |s: Option<String>| s.filter(|s| !s.is_empty()).map(Str::from);
-    let kind = match type_name.as_str() {
-        "httpTrigger" => {
-            let auth_level = match text("authLevel", &mut errors) {
-                None => AuthLevel::default(),
-                Some(a) => AuthLevel::parse(&a).unwrap_or_else(|| {
-                    errors.push(format!(
-                        "`{a}` is not a valid `authLevel`; expected one of `anonymous`, `function`, `admin`"
-                    ));
-                    AuthLevel::default()
-                }),
-            };
-            let mut methods = Vec::new();
-            match obj.get("methods") {
-                None => {}
-                Some(Json::Array(items)) => {
-                    for m in items {
-                        match m.as_str().and_then(HttpMethod::parse) {
-                            Some(m) => methods.push(m),
-                            None => errors.push(format!(
-                                "{m} is not a valid HTTP method; expected one of get, post, put, delete, patch, head, options, trace"
-                            )),
-                        }
-                    }
-                }
-                Some(_) => errors.push("`methods` must be an array of method names".into()),
-            }
-            BindingKind::HttpTrigger {
-                route: owned(text("route", &mut errors)),
-                methods: methods.into(),
-                auth_level,
-            }
-        }
-        "http" => BindingKind::Http,
-        "timerTrigger" => {
-            let schedule = text("schedule", &mut errors);
-            if schedule.is_none() {
-                errors.push("`schedule` is required for a `timerTrigger`".into());
-            }
-            BindingKind::TimerTrigger {
-                schedule: schedule.unwrap_or_default().into(),
-                run_on_startup: flag("runOnStartup", &mut errors).unwrap_or(false),
-                use_monitor: flag("useMonitor", &mut errors),
-            }
-        }
-        "queueTrigger" | "queue" => {
-            let queue_name = text("queueName", &mut errors).unwrap_or_else(|| {
-                errors.push("`queueName` is required".into());
-                String::new()
-            });
-            let connection = owned(text("connection", &mut errors));
-            if type_name == "queue" {
-                BindingKind::Queue {
-                    queue_name: queue_name.into(),
-                    connection,
-                }
-            } else {
-                BindingKind::QueueTrigger {
-                    queue_name: queue_name.into(),
-                    connection,
-                }
-            }
-        }
-        "blobTrigger" | "blob" => {
-            let path = text("path", &mut errors).unwrap_or_else(|| {
-                errors.push("`path` is required".into());
-                String::new()
-            });
-            let connection = owned(text("connection", &mut errors));
-            if type_name == "blob" {
-                BindingKind::Blob {
-                    path: path.into(),
-                    connection,
-                    data_type,
-                }
-            } else {
-                BindingKind::BlobTrigger {
-                    path: path.into(),
-                    connection,
-                    source: text("source", &mut errors)
-                        .as_deref()
-                        .and_then(BlobSource::parse),
-                    data_type,
-                }
-            }
-        }
-        _ => BindingKind::Generic {
-            type_name: type_name.clone().into(),
-            properties: generic_properties(obj).into(),
-        },
-    };
     match (errors.is_empty(), direction) {
         (true, Some(direction)) => Ok(Binding {
             name: name.into(),
             direction,
-            kind,
+            type_name: type_name.into(),
+            settings: settings.into(),
         }),
         _ => Err(errors),
-    }
-}
-
-fn generic_properties(obj: &Map<String, Json>) -> Vec<(Str, Value)> {
-    obj.iter()
-        .filter(|(k, _)| !["type", "direction", "name"].contains(&k.as_str()))
-        .filter_map(|(k, v)| Some((Cow::Owned(k.clone()), json_value(v)?)))
-        .collect()
-}
-
-fn json_value(v: &Json) -> Option<Value> {
-    match v {
-        Json::String(s) => Some(Value::Str(s.clone().into())),
-        Json::Bool(b) => Some(Value::Bool(*b)),
-        Json::Number(n) => n.as_i64().map(Value::Int),
-        Json::Array(items) => Some(Value::List(
-            items
-                .iter()
-                .filter_map(json_value)
-                .collect::<Vec<_>>()
-                .into(),
-        )),
-        Json::Null | Json::Object(_) => None,
     }
 }
 
@@ -347,7 +257,7 @@ pub fn check_host_json(doc: &Json) -> Vec<String> {
         )),
     }
     if let Some(t) = obj.get("functionTimeout") {
-        let ok = t.is_null() || t.as_str().is_some_and(|s| s == "-1" || TIMESPAN(s));
+        let ok = t.is_null() || t.as_str().is_some_and(|s| s == "-1" || is_timespan(s));
         if !ok {
             errors.push(format!(
                 "`functionTimeout` must be a `hh:mm:ss` interval or `-1`, not {t}"

@@ -3,24 +3,20 @@
 //! `build.rs` helper so that they can never disagree.
 //!
 //! ```
-//! use std::borrow::Cow;
-//! use azfn_model::{json, validate, AuthLevel, Binding, BindingKind, Direction, FunctionSpec};
+//! use azfn_model::{json, validate, Binding, Direction, FunctionSpec, Value};
 //!
-//! let spec = FunctionSpec {
-//!     name: Cow::Borrowed("hello"),
-//!     bindings: Cow::Owned(vec![
-//!         Binding {
-//!             name: "req".into(),
-//!             direction: Direction::In,
-//!             kind: BindingKind::HttpTrigger {
-//!                 route: Some("hello/{name?}".into()),
-//!                 methods: Cow::Borrowed(&[]),
-//!                 auth_level: AuthLevel::Anonymous,
-//!             },
-//!         },
-//!         Binding { name: "res".into(), direction: Direction::Out, kind: BindingKind::Http },
-//!     ]),
-//! };
+//! let spec = FunctionSpec::new("hello", vec![
+//!     Binding {
+//!         name: "req".into(),
+//!         direction: Direction::In,
+//!         type_name: "httpTrigger".into(),
+//!         settings: vec![
+//!             ("authLevel".into(), Value::Str("anonymous".into())),
+//!             ("route".into(), Value::Str("hello/{name?}".into())),
+//!         ].into(),
+//!     },
+//!     Binding { name: "res".into(), direction: Direction::Out, type_name: "http".into(), settings: Default::default() },
+//! ]);
 //! assert!(validate::validate_function(&spec).is_empty());
 //! let text = json::to_pretty_string(&json::function_json(&spec));
 //! assert!(text.starts_with("{\n  \"bindings\": [\n    {\n      \"type\": \"httpTrigger\""));
@@ -31,6 +27,7 @@
 pub mod app;
 pub mod doc;
 pub mod json;
+pub mod kinds;
 pub mod names;
 pub mod ncrontab;
 #[cfg(feature = "syn")]
@@ -40,6 +37,6 @@ mod spec;
 pub mod validate;
 
 pub use spec::{
-    AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod,
-    Str, Value,
+    AuthLevel, Binding, DataType, Direction, FunctionSpec, HttpMethod, HttpTrigger, Retry,
+    RetryStrategy, Str, Value,
 };

@@ -10,16 +10,31 @@ use std::fmt;
 /// Owned-or-static string used throughout the model.
 pub type Str = Cow<'static, str>;
 
-/// One Azure Function: its name and its bindings, in declaration order (trigger first).
+/// One Azure Function: its name, its bindings in declaration order (trigger first) and its
+/// function-level settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionSpec {
     /// The function name: the folder name of its `function.json` and the path the host invokes.
     pub name: Str,
     /// The bindings: exactly one trigger, then input and output bindings.
     pub bindings: Cow<'static, [Binding]>,
+    /// The function-level retry policy (`retry` in `function.json`).
+    pub retry: Option<Retry>,
+    /// `disabled: true`: the host loads the function but never triggers it.
+    pub disabled: bool,
 }
 
 impl FunctionSpec {
+    /// A function with these bindings, no retry policy, enabled.
+    pub fn new(name: impl Into<Str>, bindings: impl Into<Cow<'static, [Binding]>>) -> Self {
+        Self {
+            name: name.into(),
+            bindings: bindings.into(),
+            retry: None,
+            disabled: false,
+        }
+    }
+
     /// The trigger binding, if the function has exactly one.
     pub fn trigger(&self) -> Option<&Binding> {
         let mut triggers = self.bindings.iter().filter(|b| b.is_trigger());
@@ -50,6 +65,19 @@ impl FunctionSpec {
             .find(|b| b.name.eq_ignore_ascii_case(name))
     }
 
+    /// The HTTP trigger's settings, if the function has one.
+    pub fn http_trigger(&self) -> Option<HttpTrigger<'_>> {
+        self.bindings
+            .iter()
+            .find(|b| b.is_type("httpTrigger"))
+            .map(HttpTrigger::of)
+    }
+
+    /// The `http` output binding, if the function has one.
+    pub fn http_output(&self) -> Option<&Binding> {
+        self.outputs().find(|b| b.is_type("http"))
+    }
+
     /// `true` when the host would treat this function as HTTP-only: exactly one input, an
     /// `httpTrigger`, and exactly one output, an `http` binding (`IsHttpInAndOutFunction`).
     /// Only such functions can be served in forwarding mode.
@@ -58,10 +86,35 @@ impl FunctionSpec {
         let mut outputs = self.outputs();
         matches!(
             (inputs.next(), inputs.next(), outputs.next(), outputs.next()),
-            (Some(i), None, Some(o), None)
-                if matches!(i.kind, BindingKind::HttpTrigger { .. }) && matches!(o.kind, BindingKind::Http)
+            (Some(i), None, Some(o), None) if i.is_type("httpTrigger") && o.is_type("http")
         )
     }
+}
+
+/// A function-level retry policy (`retry` in `function.json`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retry {
+    /// How long to wait between tries.
+    pub strategy: RetryStrategy,
+    /// How many times to retry; `-1` retries forever.
+    pub max_retry_count: i64,
+}
+
+/// How a [`Retry`] waits; intervals are `hh:mm:ss` TimeSpans.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RetryStrategy {
+    /// `fixedDelay`: the same delay between every try.
+    FixedDelay {
+        /// `delayInterval`.
+        delay_interval: Str,
+    },
+    /// `exponentialBackoff`: delays doubling from the minimum to the maximum.
+    ExponentialBackoff {
+        /// `minimumInterval`.
+        minimum_interval: Str,
+        /// `maximumInterval`.
+        maximum_interval: Str,
+    },
 }
 
 /// The direction of a binding, as written in `function.json`.
@@ -93,129 +146,134 @@ impl Direction {
     }
 }
 
-/// One binding of a function.
+/// One binding of a function: its name, direction, `type` and settings, exactly as they appear
+/// in `function.json`. What each `type` accepts is in [`kinds`](crate::kinds).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binding {
     /// The binding name: `^[a-zA-Z][a-zA-Z0-9]{0,127}$` or `$return`.
     pub name: Str,
     /// `in`, `out` or `inout`.
     pub direction: Direction,
-    /// The binding type and its type-specific settings.
-    pub kind: BindingKind,
+    /// The `type` string, e.g. `queueTrigger` or `cosmosDB`.
+    pub type_name: Str,
+    /// The other properties, `function.json` keys and values, in the order they are written.
+    pub settings: Cow<'static, [(Str, Value)]>,
 }
 
 impl Binding {
+    /// A binding without settings; add them with [`Binding::with`].
+    ///
+    /// ```
+    /// use azfn_model::{Binding, Direction};
+    ///
+    /// let b = Binding::new("msg", Direction::In, "queueTrigger").with("queueName", "orders");
+    /// assert_eq!(b.str_setting("queuename"), Some("orders"));
+    /// ```
+    pub fn new(name: impl Into<Str>, direction: Direction, type_name: impl Into<Str>) -> Self {
+        Self {
+            name: name.into(),
+            direction,
+            type_name: type_name.into(),
+            settings: Cow::Borrowed(&[]),
+        }
+    }
+
+    /// This binding with one more setting.
+    pub fn with(mut self, key: impl Into<Str>, value: impl Into<Value>) -> Self {
+        self.settings.to_mut().push((key.into(), value.into()));
+        self
+    }
+
     /// `true` if this binding is a trigger: its type ends with `trigger` (case-insensitive),
     /// exactly the host's rule.
     pub fn is_trigger(&self) -> bool {
-        let t = self.kind.type_name();
-        t.len() >= 7 && t[t.len() - 7..].eq_ignore_ascii_case("trigger")
-    }
-}
-
-/// The binding types azfn knows, with their settings; [`BindingKind::Generic`] covers every other
-/// binding of the extension bundle.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BindingKind {
-    /// `httpTrigger`.
-    HttpTrigger {
-        /// The route template, relative to the route prefix; `None` means the function name.
-        route: Option<Str>,
-        /// Accepted methods; empty means every method.
-        methods: Cow<'static, [HttpMethod]>,
-        /// The key required to call the function.
-        auth_level: AuthLevel,
-    },
-    /// `http` output: the HTTP response of an HTTP-triggered function.
-    Http,
-    /// `timerTrigger`.
-    TimerTrigger {
-        /// A six-field NCRONTAB expression, a `%Setting%` reference or a TimeSpan.
-        schedule: Str,
-        /// Also run when the host starts.
-        run_on_startup: bool,
-        /// Persist schedule status to storage; `None` leaves the host's default.
-        use_monitor: Option<bool>,
-    },
-    /// `queueTrigger`.
-    QueueTrigger {
-        /// The queue name (or a `%Setting%` reference).
-        queue_name: Str,
-        /// The app setting holding the storage connection; `None` means `AzureWebJobsStorage`.
-        connection: Option<Str>,
-    },
-    /// `queue` output.
-    Queue {
-        /// The queue name (or a `%Setting%`/`{binding}` expression).
-        queue_name: Str,
-        /// The app setting holding the storage connection; `None` means `AzureWebJobsStorage`.
-        connection: Option<Str>,
-    },
-    /// `blobTrigger`.
-    BlobTrigger {
-        /// `container/{pattern}`.
-        path: Str,
-        /// The app setting holding the storage connection; `None` means `AzureWebJobsStorage`.
-        connection: Option<Str>,
-        /// How new blobs are detected.
-        source: Option<BlobSource>,
-        /// `binary` to receive the content as base64 bytes.
-        data_type: Option<DataType>,
-    },
-    /// `blob` input or output.
-    Blob {
-        /// `container/blob`, may use `{binding}` expressions.
-        path: Str,
-        /// The app setting holding the storage connection; `None` means `AzureWebJobsStorage`.
-        connection: Option<Str>,
-        /// `binary` to receive the content as base64 bytes.
-        data_type: Option<DataType>,
-    },
-    /// Any other binding type, with its `function.json` properties written as given.
-    Generic {
-        /// The `type` string, e.g. `serviceBusTrigger` or `cosmosDB`.
-        type_name: Str,
-        /// Extra properties in `function.json` spelling, in declaration order.
-        properties: Cow<'static, [(Str, Value)]>,
-    },
-}
-
-impl BindingKind {
-    /// The `function.json` `type` string.
-    pub fn type_name(&self) -> &str {
-        match self {
-            Self::HttpTrigger { .. } => "httpTrigger",
-            Self::Http => "http",
-            Self::TimerTrigger { .. } => "timerTrigger",
-            Self::QueueTrigger { .. } => "queueTrigger",
-            Self::Queue { .. } => "queue",
-            Self::BlobTrigger { .. } => "blobTrigger",
-            Self::Blob { .. } => "blob",
-            Self::Generic { type_name, .. } => type_name,
-        }
+        let t = self.type_name.as_bytes();
+        t.len() >= 7 && t[t.len() - 7..].eq_ignore_ascii_case(b"trigger")
     }
 
-    /// `true` if the binding type is built into the host (`http`, `timer`, `manual`, `warmup`)
-    /// and so needs no extension bundle.
-    pub fn is_builtin(&self) -> bool {
-        match self {
-            Self::HttpTrigger { .. } | Self::Http | Self::TimerTrigger { .. } => true,
-            Self::Generic { type_name, .. } => [
-                "httpTrigger",
-                "http",
-                "timerTrigger",
-                "manualTrigger",
-                "warmupTrigger",
-            ]
+    /// `true` if its `type` is `type_name` (case-insensitive, as the host compares types).
+    pub fn is_type(&self, type_name: &str) -> bool {
+        self.type_name.eq_ignore_ascii_case(type_name)
+    }
+
+    /// The value of a setting (keys compare case-insensitively, as the host reads them).
+    pub fn setting(&self, key: &str) -> Option<&Value> {
+        self.settings
             .iter()
-            .any(|t| t.eq_ignore_ascii_case(type_name)),
-            _ => false,
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    }
+
+    /// The value of a string setting.
+    pub fn str_setting(&self, key: &str) -> Option<&str> {
+        match self.setting(key) {
+            Some(Value::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The table entry for its `type` and direction, if azfn types it.
+    pub fn kind(&self) -> Option<&'static crate::kinds::Kind> {
+        crate::kinds::by_type(&self.type_name, self.direction)
+    }
+
+    /// Its `dataType` setting.
+    pub fn data_type(&self) -> Option<DataType> {
+        self.str_setting("dataType").and_then(DataType::parse)
+    }
+
+    /// `true` if the type is built into the host (`http`, `timer`, `manual`, `warmup`) and so
+    /// needs no extension bundle.
+    pub fn is_builtin(&self) -> bool {
+        [
+            "httpTrigger",
+            "http",
+            "timerTrigger",
+            "manualTrigger",
+            "warmupTrigger",
+        ]
+        .iter()
+        .any(|t| self.is_type(t))
+    }
+}
+
+/// The settings of an `httpTrigger` binding, read from its [`Binding::settings`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpTrigger<'a> {
+    /// The route template, relative to the route prefix; `None` means the function name.
+    pub route: Option<&'a str>,
+    /// Accepted methods; empty means every method.
+    pub methods: Vec<HttpMethod>,
+    /// The key required to call the function.
+    pub auth_level: AuthLevel,
+}
+
+impl<'a> HttpTrigger<'a> {
+    /// Reads the settings of an `httpTrigger` binding; unknown methods are skipped and an
+    /// unknown auth level reads as the default (the validator reports both).
+    pub fn of(binding: &'a Binding) -> Self {
+        let methods = match binding.setting("methods") {
+            Some(Value::List(items)) => items
+                .iter()
+                .filter_map(|m| match m {
+                    Value::Str(s) => HttpMethod::parse(s),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Self {
+            route: binding.str_setting("route"),
+            methods,
+            auth_level: binding
+                .str_setting("authLevel")
+                .and_then(AuthLevel::parse)
+                .unwrap_or_default(),
         }
     }
 }
 
-/// A JSON value for the properties of a [`BindingKind::Generic`] binding, `const`-constructible.
+/// A `function.json` value, `const`-constructible.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     /// A string.
@@ -226,6 +284,42 @@ pub enum Value {
     Int(i64),
     /// An array.
     List(Cow<'static, [Value]>),
+    /// An object, keys in order.
+    Map(Cow<'static, [(Str, Value)]>),
+}
+
+impl From<&'static str> for Value {
+    fn from(s: &'static str) -> Self {
+        Self::Str(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Self::Str(Cow::Owned(s))
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Self::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Self::Int(i)
+    }
+}
+
+impl Value {
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::Str(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 /// An HTTP method accepted by an HTTP trigger.
@@ -310,32 +404,6 @@ impl AuthLevel {
         [Self::Anonymous, Self::Function, Self::Admin]
             .into_iter()
             .find(|l| l.as_str().eq_ignore_ascii_case(s))
-    }
-}
-
-/// How a blob trigger detects new blobs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BlobSource {
-    /// Event Grid notifications (required on Flex Consumption).
-    EventGrid,
-    /// Polling with logs and container scans (the default).
-    LogsAndContainerScan,
-}
-
-impl BlobSource {
-    /// The `function.json` spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::EventGrid => "EventGrid",
-            Self::LogsAndContainerScan => "LogsAndContainerScan",
-        }
-    }
-
-    /// Parses a source case-insensitively.
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::EventGrid, Self::LogsAndContainerScan]
-            .into_iter()
-            .find(|v| v.as_str().eq_ignore_ascii_case(s))
     }
 }
 

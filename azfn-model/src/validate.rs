@@ -1,31 +1,41 @@
-//! Cross-field rules: everything the host would reject at start-up, checked at build time.
+//! Cross-field rules: everything the host and the extensions would reject, checked at build
+//! time, driven by the [`kinds`](crate::kinds) table.
 //!
 //! Errors carry no spans: [`At`] says which part of the function is at fault, and the `syn`
 //! front end (the macros and the build helper) maps it back to the user's tokens.
 
 use std::fmt;
 
+use crate::kinds::{self, Check, Kind, Ty};
 use crate::names;
 use crate::ncrontab;
 use crate::route;
-use crate::spec::{Binding, BindingKind, Direction, FunctionSpec};
+use crate::spec::{Binding, Direction, FunctionSpec, RetryStrategy, Value};
+
+mod expressions;
+mod normalize;
+
+pub use normalize::normalize;
 
 /// Where a [`ModelError`] points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum At {
     /// The function as a whole (its name, its set of bindings).
     Function,
+    /// The function's retry policy.
+    Retry,
     /// A binding, by index into [`FunctionSpec::bindings`], and optionally one of its settings
-    /// by its Rust argument name (`route`, `schedule`, `queue_name`, …).
+    /// by its `function.json` key (`route`, `schedule`, `queueName`, …, and `name`, `type`,
+    /// `direction`).
     Binding {
         /// Index of the binding.
         index: usize,
-        /// The setting at fault, as its attribute argument name; `None` for the binding itself.
+        /// The setting at fault, as its `function.json` key; `None` for the binding itself.
         key: Option<&'static str>,
     },
 }
 
-/// A rule the function breaks.
+/// A rule the function breaks (or, from [`normalize`], a warning).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelError {
     /// What the error points at.
@@ -50,6 +60,9 @@ fn err(at: At, message: impl Into<String>) -> ModelError {
 }
 
 /// Checks one function against every rule the host enforces; returns all errors at once.
+///
+/// Run [`normalize`] first: it rewrites what the host reads in another form (five-field
+/// schedules, upper-case queue names, keys of earlier extension versions).
 pub fn validate_function(spec: &FunctionSpec) -> Vec<ModelError> {
     let mut errors = Vec::new();
     if let Err(message) = names::check_function_name(&spec.name) {
@@ -85,11 +98,10 @@ pub fn validate_function(spec: &FunctionSpec) -> Vec<ModelError> {
         if let Err(message) = names::check_binding_name(&binding.name) {
             errors.push(err(at(Some("name")), message));
         }
-        if let Some(first) = spec.bindings[..index]
+        if spec.bindings[..index]
             .iter()
-            .position(|b| b.name.eq_ignore_ascii_case(&binding.name))
+            .any(|b| b.name.eq_ignore_ascii_case(&binding.name))
         {
-            let _ = first;
             errors.push(err(
                 at(Some("name")),
                 format!(
@@ -107,116 +119,296 @@ pub fn validate_function(spec: &FunctionSpec) -> Vec<ModelError> {
         if binding.is_trigger() && binding.direction != Direction::In {
             errors.push(err(
                 at(Some("direction")),
-                format!(
-                    "trigger `{}` must have direction `in`",
-                    binding.kind.type_name()
-                ),
+                format!("trigger `{}` must have direction `in`", binding.type_name),
             ));
         }
-        check_kind(spec, binding, index, &mut errors);
+        check_binding(spec, binding, index, &mut errors);
     }
+    check_retry(spec, &mut errors);
+    expressions::check(spec, &mut errors);
     errors
 }
 
-fn check_kind(spec: &FunctionSpec, binding: &Binding, index: usize, errors: &mut Vec<ModelError>) {
-    let at = |key| At::Binding {
-        index,
-        key: Some(key),
-    };
-    let mut check = |key: &'static str, result: Result<(), String>| {
-        if let Err(message) = result {
-            errors.push(err(at(key), message));
-        }
-    };
-    match &binding.kind {
-        BindingKind::HttpTrigger { route, .. } => {
-            let template = route.as_deref().unwrap_or(&spec.name);
-            check(
-                "route",
-                route::check_reserved_prefix(template).map_err(|e| e.message),
-            );
-            if route.is_some() {
-                check(
-                    "route",
-                    route::parse_route(template)
-                        .map(drop)
-                        .map_err(|e| e.message),
-                );
-            }
-        }
-        BindingKind::Http => {
-            let has_http_trigger = spec
-                .bindings
-                .iter()
-                .any(|b| matches!(b.kind, BindingKind::HttpTrigger { .. }));
-            if !has_http_trigger {
-                errors.push(err(
-                    At::Binding { index, key: None },
-                    "an `http` output needs an `httpTrigger`",
-                ));
-            }
-        }
-        BindingKind::TimerTrigger { schedule, .. } => {
-            check(
-                "schedule",
-                ncrontab::parse_schedule(schedule)
-                    .map(drop)
-                    .map_err(|e| e.message),
-            );
-        }
-        BindingKind::QueueTrigger {
-            queue_name,
-            connection,
-        }
-        | BindingKind::Queue {
-            queue_name,
-            connection,
-        } => {
-            check("queue_name", names::check_queue_name(queue_name));
-            if let Some(c) = connection {
-                check("connection", names::check_app_setting_name(c));
-            }
-        }
-        BindingKind::BlobTrigger {
-            path, connection, ..
-        } => {
-            check("path", names::check_blob_path(path, true));
-            if let Some(c) = connection {
-                check("connection", names::check_app_setting_name(c));
-            }
-        }
-        BindingKind::Blob {
-            path, connection, ..
-        } => {
-            check("path", names::check_blob_path(path, false));
-            if let Some(c) = connection {
-                check("connection", names::check_app_setting_name(c));
-            }
-        }
-        BindingKind::Generic {
-            type_name,
-            properties,
-        } => {
-            if type_name.is_empty() {
-                check("type", Err("binding `type` cannot be empty".into()));
-            } else if !type_name.chars().all(|c| c.is_ascii_alphanumeric()) {
-                check(
-                    "type",
-                    Err(format!(
-                        "binding type `{type_name}` is not a valid type name; use the `type` string of the extension, e.g. `serviceBusTrigger`"
-                    )),
-                );
-            }
-            for (key, _) in properties.iter() {
-                if ["type", "direction", "name"].contains(&key.as_ref()) {
-                    check(
-                        "type",
-                        Err(format!("property `{key}` is set by azfn; remove it")),
-                    );
-                }
-            }
+fn check_binding(
+    spec: &FunctionSpec,
+    binding: &Binding,
+    index: usize,
+    errors: &mut Vec<ModelError>,
+) {
+    let type_name = binding.type_name.as_ref();
+    if type_name.is_empty() {
+        errors.push(err(
+            At::Binding {
+                index,
+                key: Some("type"),
+            },
+            "binding `type` cannot be empty",
+        ));
+        return;
+    }
+    if !type_name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        errors.push(err(
+            At::Binding { index, key: Some("type") },
+            format!(
+                "binding type `{type_name}` is not a valid type name; use the `type` string of the extension, e.g. `serviceBusTrigger`"
+            ),
+        ));
+        return;
+    }
+    for (key, _) in binding.settings.iter() {
+        if ["type", "direction", "name"]
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key))
+        {
+            errors.push(err(
+                At::Binding { index, key: None },
+                format!("property `{key}` is set by azfn; remove it"),
+            ));
         }
     }
+    if binding.is_type("http") && binding.direction == Direction::Out {
+        if spec.http_trigger().is_none() {
+            errors.push(err(
+                At::Binding { index, key: None },
+                "an `http` output needs an `httpTrigger`: the host only has a response to send for an HTTP request",
+            ));
+        }
+        if spec
+            .http_output()
+            .is_some_and(|o| !std::ptr::eq(o, binding))
+        {
+            errors.push(err(
+                At::Binding { index, key: None },
+                "a function has one HTTP response: declare a single `http` output",
+            ));
+        }
+    }
+    if binding.is_type("httpTrigger") && binding.setting("route").is_none() {
+        // The route defaults to the function name.
+        if let Err(e) = route::check_reserved_prefix(&spec.name) {
+            errors.push(err(At::Binding { index, key: None }, e.message));
+        }
+    }
+    let Some(kind) = kinds::by_type(type_name, binding.direction) else {
+        return;
+    };
+    if kind.direction() != binding.direction {
+        // `inout` and other directions the table has no entry for: the extension decides.
+        return;
+    }
+    check_settings(binding, kind, index, errors);
+}
+
+/// Checks a binding's settings against its table entry: required keys, alternatives, value
+/// types, enums and naming rules. Keys the table does not list pass through (the extension
+/// ignores them), except near-misses of a listed key, which are typos.
+fn check_settings(binding: &Binding, kind: &Kind, index: usize, errors: &mut Vec<ModelError>) {
+    let type_name = &binding.type_name;
+    for setting in kind.settings {
+        if setting.required && binding.setting(setting.json).is_none() {
+            errors.push(err(
+                At::Binding { index, key: None },
+                format!(
+                    "`{type_name}` binding `{}` needs `{}` (attribute argument `{}`)",
+                    binding.name,
+                    setting.json,
+                    setting.arg()
+                ),
+            ));
+        }
+    }
+    if !kind.one_of.is_empty() {
+        let given: Vec<&&[&str]> = kind
+            .one_of
+            .iter()
+            .filter(|group| group.iter().any(|k| binding.setting(k).is_some()))
+            .collect();
+        let describe = |group: &[&str]| {
+            group
+                .iter()
+                .map(|k| format!("`{}`", kinds::Setting::arg_name(k)))
+                .collect::<Vec<_>>()
+                .join(" with ")
+        };
+        let choices = kind
+            .one_of
+            .iter()
+            .map(|g| describe(g))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        match given.as_slice() {
+            [] => errors.push(err(
+                At::Binding { index, key: None },
+                format!("`{type_name}` binding `{}` needs {choices}", binding.name),
+            )),
+            [group] => {
+                for key in group.iter() {
+                    if binding.setting(key).is_none() {
+                        errors.push(err(
+                            At::Binding { index, key: None },
+                            format!(
+                                "`{type_name}` binding `{}` needs {} together",
+                                binding.name,
+                                describe(group)
+                            ),
+                        ));
+                        break;
+                    }
+                }
+            }
+            _ => errors.push(err(
+                At::Binding { index, key: None },
+                format!(
+                    "`{type_name}` binding `{}` takes {choices}, not both",
+                    binding.name
+                ),
+            )),
+        }
+    }
+    for (key, value) in binding.settings.iter() {
+        let Some(setting) = kind.setting(key) else {
+            let known = kind.settings.iter().map(|s| s.json);
+            if let Some(near) = kinds::nearest(key, known) {
+                errors.push(err(
+                    At::Binding { index, key: None },
+                    format!(
+                        "`{type_name}` has no setting `{key}`; did you mean `{near}` (attribute argument `{}`)?",
+                        kinds::Setting::arg_name(near)
+                    ),
+                ));
+            }
+            continue;
+        };
+        let at = At::Binding {
+            index,
+            key: Some(setting.json),
+        };
+        let arg = setting.json;
+        match (setting.ty, value) {
+            (Ty::Str, Value::Str(s)) => {
+                if let Err(message) = check_rule(setting.check, s) {
+                    errors.push(err(at, message));
+                }
+            }
+            (Ty::Bool, Value::Bool(_)) | (Ty::Int, Value::Int(_)) | (Ty::Object, Value::Map(_)) => {
+            }
+            (Ty::Enum(values), Value::Str(s)) => {
+                if !values.iter().any(|v| v.eq_ignore_ascii_case(s)) {
+                    errors.push(err(
+                        at,
+                        format!(
+                            "`{s}` is not a valid `{arg}` for `{type_name}`; expected one of {}",
+                            quoted(values)
+                        ),
+                    ));
+                }
+            }
+            (Ty::List(values), Value::List(items)) => {
+                for item in items.iter() {
+                    match item {
+                        Value::Str(s) if values.is_empty() || values.iter().any(|v| v.eq_ignore_ascii_case(s)) => {}
+                        Value::Str(s) => errors.push(err(
+                            at,
+                            format!(
+                                "`{s}` is not a valid `{arg}` value for `{type_name}`; expected one of {}",
+                                quoted(values)
+                            ),
+                        )),
+                        _ => errors.push(err(at, format!("`{arg}` holds strings"))),
+                    }
+                }
+            }
+            (ty, _) => errors.push(err(
+                at,
+                format!("`{arg}` of `{type_name}` expects {}", describe_ty(ty)),
+            )),
+        }
+    }
+}
+
+fn quoted(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a value of this type looks like, for messages.
+pub fn describe_ty(ty: Ty) -> &'static str {
+    match ty {
+        Ty::Str | Ty::Enum(_) => "a string, e.g. `key = \"...\"`",
+        Ty::Bool => "`true` or `false`",
+        Ty::Int => "an integer",
+        Ty::List(_) => "an array of strings, e.g. `key = [\"...\"]`",
+        Ty::Object => "an object, e.g. `key = { name = \"...\" }`",
+    }
+}
+
+/// The naming rule of a string setting.
+fn check_rule(check: Check, value: &str) -> Result<(), String> {
+    match check {
+        Check::Text => Ok(()),
+        Check::Connection => names::check_app_setting_name(value),
+        Check::Route => {
+            route::check_reserved_prefix(value).map_err(|e| e.message)?;
+            route::parse_route(value).map(drop).map_err(|e| e.message)
+        }
+        Check::Schedule => ncrontab::parse_schedule(value)
+            .map(drop)
+            .map_err(|e| e.message),
+        Check::Queue => names::check_queue_name(value),
+        Check::BlobTriggerPath => names::check_blob_path(value, true),
+        Check::BlobPath => names::check_blob_path(value, false),
+        Check::Table => names::check_table_name(value),
+        Check::ServiceBusQueue => names::check_service_bus_entity(value, true),
+        Check::ServiceBusTopic => names::check_service_bus_entity(value, false),
+        Check::EventHub => names::check_event_hub_name(value),
+        Check::ConsumerGroup => names::check_consumer_group(value),
+    }
+}
+
+/// The retry policy: a trigger that supports one, intervals as `hh:mm:ss`.
+fn check_retry(spec: &FunctionSpec, errors: &mut Vec<ModelError>) {
+    let Some(retry) = &spec.retry else {
+        return;
+    };
+    if retry.max_retry_count < -1 {
+        errors.push(err(
+            At::Retry,
+            "`max_retry_count` must be -1 (retry forever) or more",
+        ));
+    }
+    let intervals: Vec<(&str, &str)> = match &retry.strategy {
+        RetryStrategy::FixedDelay { delay_interval } => vec![("delay_interval", delay_interval)],
+        RetryStrategy::ExponentialBackoff {
+            minimum_interval,
+            maximum_interval,
+        } => vec![
+            ("minimum_interval", minimum_interval),
+            ("maximum_interval", maximum_interval),
+        ],
+    };
+    for (key, value) in intervals {
+        if !is_timespan(value) {
+            errors.push(err(
+                At::Retry,
+                format!("`{key}` must be a `hh:mm:ss` interval such as `00:00:10`, not `{value}`"),
+            ));
+        }
+    }
+}
+
+/// `hh:mm:ss`, as the retry options read their intervals.
+pub fn is_timespan(s: &str) -> bool {
+    let parts: Vec<&str> = s.split(':').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[0] < "24"
+        && parts[1] < "60"
+        && parts[2] < "60"
 }
 
 /// An app-level rule broken by two functions.
@@ -250,10 +442,12 @@ pub fn validate_app(specs: &[FunctionSpec]) -> Vec<AppError> {
                         spec.name
                     ),
                 });
-            } else if let (Some((ra, ma)), Some((rb, mb))) = (http_route(earlier), http_route(spec))
-            {
+            } else if let (Some(a), Some(b)) = (earlier.http_trigger(), spec.http_trigger()) {
+                let (ma, mb) = (&a.methods, &b.methods);
                 let overlap = ma.is_empty() || mb.is_empty() || ma.iter().any(|m| mb.contains(m));
-                if overlap && route::routes_conflict(&ra, &rb) {
+                let ra = a.route.unwrap_or(&earlier.name);
+                let rb = b.route.unwrap_or(&spec.name);
+                if overlap && route::routes_conflict(ra, rb) {
                     errors.push(AppError {
                         function: spec.name.to_string(),
                         message: format!(
@@ -266,14 +460,4 @@ pub fn validate_app(specs: &[FunctionSpec]) -> Vec<AppError> {
         }
     }
     errors
-}
-
-fn http_route(spec: &FunctionSpec) -> Option<(String, Vec<crate::spec::HttpMethod>)> {
-    spec.bindings.iter().find_map(|b| match &b.kind {
-        BindingKind::HttpTrigger { route, methods, .. } => Some((
-            route.as_deref().unwrap_or(&spec.name).to_owned(),
-            methods.to_vec(),
-        )),
-        _ => None,
-    })
 }

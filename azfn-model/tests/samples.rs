@@ -55,15 +55,15 @@ fn invalid_function_samples_are_rejected() {
         ),
         (
             "eventhub-bad-cardinality.json",
-            "binding `events`: `single` is not a valid `cardinality`; expected one of `one`, `many`",
+            "binding `events`: `single` is not a valid `cardinality` for `eventHubTrigger`; expected one of `one`, `many`",
         ),
         (
             "http-bad-authlevel.json",
-            "binding `req`: `key` is not a valid `authLevel`; expected one of `anonymous`, `function`, `admin`",
+            "binding `req`: `key` is not a valid `authLevel` for `httpTrigger`; expected one of `anonymous`, `function`, `admin`",
         ),
         (
             "http-bad-method.json",
-            "binding `req`: \"fetch\" is not a valid HTTP method; expected one of get, post, put, delete, patch, head, options, trace",
+            "binding `req`: `fetch` is not a valid `methods` value for `httpTrigger`; expected one of `get`, `post`, `delete`, `head`, `patch`, `put`, `options`, `trace`",
         ),
         (
             "missing-direction.json",
@@ -75,15 +75,15 @@ fn invalid_function_samples_are_rejected() {
         ),
         (
             "servicebus-bad-accessrights.json",
-            "binding `mySbMsg`: `write` is not a valid `accessRights`; expected one of `manage`, `listen`, `send`",
+            "binding `mySbMsg`: `write` is not a valid `accessRights` for `serviceBusTrigger`; expected one of `manage`, `listen`, `send`",
         ),
         (
             "sql-bad-commandtype.json",
-            "binding `products`: `query` is not a valid `commandType`; expected one of `text`, `storedProcedure`",
+            "binding `products`: `query` is not a valid `commandType` for `sql`; expected one of `text`, `storedProcedure`",
         ),
         (
             "timer-runonstartup-string.json",
-            "binding `myTimer`: `runOnStartup` must be a boolean (`true` or `false`), not a string",
+            "binding `myTimer`: `runOnStartup` of `timerTrigger` expects `true` or `false`",
         ),
     ];
     let dir = samples().join("invalid/function");
@@ -189,7 +189,7 @@ fn valid_function_samples_pass_except_duplicate_binding_names() {
     // allows it, the host does not (binding names are unique, compared case-insensitively).
     let duplicate = |file: &str| {
         vec![format!(
-            "binding name `products` is used twice; binding names must be unique (compared case-insensitively); {file}"
+            "binding `products`: binding name `products` is used twice; binding names must be unique (compared case-insensitively); {file}"
         )]
     };
     for entry in std::fs::read_dir(samples().join("valid/function")).expect("samples folder") {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use azfn_model::{Binding, BindingKind, FunctionSpec};
+use azfn_model::{Binding, FunctionSpec};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
@@ -177,10 +177,8 @@ impl Invocation {
         if self.is_forwarded() {
             return true;
         }
-        matches!(
-            self.binding(binding).map(|b| &b.kind),
-            Some(BindingKind::HttpTrigger { .. })
-        )
+        self.binding(binding)
+            .is_some_and(|b| b.is_type("httpTrigger"))
     }
 
     /// `true` if `binding` has `dataType: binary`, i.e. the host sends its bytes as base64.

@@ -211,15 +211,11 @@ pub use crate::triggers::{Blob, BlobInfo, Metadata, QueueMessage, ScheduleStatus
 pub use ::bytes::Bytes;
 pub use ::http;
 
-// The attribute macros of azfn-macros: the attributes `http_trigger`, `queue_trigger`,
-// `timer_trigger`, `blob_trigger`, `generic_trigger`, `queue_output`, `blob_input`,
-// `blob_output`, `binding`, and the derive `Outputs`.
+// The attribute macros of azfn-macros: one per binding kind of the table
+// (`azfn_model::kinds`), `generic_trigger`, `binding`, `retry`, and the derive `Outputs`.
 #[cfg(feature = "macros")]
 #[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
-pub use azfn_macros::{
-    Outputs, binding, blob_input, blob_output, blob_trigger, generic_trigger, http_trigger,
-    queue_output, queue_trigger, timer_trigger,
-};
+pub use azfn_macros::*;
 
 /// Builds the [`App`] of this crate from the manifest `azfn-build` wrote into `OUT_DIR`.
 ///
@@ -246,7 +242,7 @@ macro_rules! app {
 pub mod __private {
     pub use ::inventory;
     pub use azfn_model::{
-        AuthLevel, Binding, BindingKind, BlobSource, DataType, Direction, FunctionSpec, HttpMethod,
+        AuthLevel, Binding, DataType, Direction, FunctionSpec, HttpMethod, Retry, RetryStrategy,
         Value,
     };
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tracing::Level;
 
-use azfn_model::{Binding, BindingKind, DataType, FunctionSpec, Value as SpecValue};
+use azfn_model::{Binding, DataType, FunctionSpec};
 
 use crate::Json;
 use crate::body::Body;
@@ -264,16 +264,7 @@ pub const fn check_outputs(shape: OutputShape, declared: &[&str]) -> OutputCheck
 // Encoding for the host.
 
 pub(crate) fn binding_is_binary(binding: &Binding) -> bool {
-    match &binding.kind {
-        BindingKind::BlobTrigger { data_type, .. } | BindingKind::Blob { data_type, .. } => {
-            *data_type == Some(DataType::Binary)
-        }
-        BindingKind::Generic { properties, .. } => properties.iter().any(|(k, v)| {
-            k.eq_ignore_ascii_case("dataType")
-                && matches!(v, SpecValue::Str(s) if s.eq_ignore_ascii_case("binary"))
-        }),
-        _ => false,
-    }
+    binding.data_type() == Some(DataType::Binary)
 }
 
 /// The declared output bindings of `spec` paired with the values of `result`.
@@ -420,7 +411,7 @@ pub(crate) fn encode_output(
     value: OutputValue,
     sink: &LogSink,
 ) -> Result<Value, Error> {
-    if matches!(binding.kind, BindingKind::Http) {
+    if binding.is_type("http") {
         return http_object(into_response(value)?, sink);
     }
     match value {

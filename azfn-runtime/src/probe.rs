@@ -1,12 +1,9 @@
 //! Shared by the property tests and the fuzz targets: a function of every trigger kind, and
 //! probes that run every extractor and accessor on an invocation.
 
-use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
-use azfn_model::{
-    AuthLevel, Binding, BindingKind, DataType, Direction, FunctionSpec, Value as SpecValue,
-};
+use azfn_model::{Binding, Direction, FunctionSpec};
 use bytes::Bytes;
 use serde_json::Value;
 
@@ -27,45 +24,22 @@ pub(crate) fn specs() -> &'static [&'static FunctionSpec] {
 }
 
 fn all_specs() -> Vec<&'static FunctionSpec> {
-    let b = |name: &'static str, kind: BindingKind| Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::In,
-        kind,
-    };
-    let one = |kind: BindingKind| {
-        leak(FunctionSpec {
-            name: Cow::Borrowed("f"),
-            bindings: Cow::Owned(vec![b("data", kind)]),
-        })
+    let one = |type_name: &'static str, settings: &[(&'static str, &'static str)]| {
+        let mut binding = Binding::new("data", Direction::In, type_name);
+        for (k, v) in settings {
+            binding = binding.with(*k, *v);
+        }
+        leak(FunctionSpec::new("f", vec![binding]))
     };
     vec![
-        one(BindingKind::HttpTrigger {
-            route: None,
-            methods: Cow::Borrowed(&[]),
-            auth_level: AuthLevel::Anonymous,
-        }),
-        one(BindingKind::QueueTrigger {
-            queue_name: Cow::Borrowed("q"),
-            connection: None,
-        }),
-        one(BindingKind::BlobTrigger {
-            path: Cow::Borrowed("c/{name}"),
-            connection: None,
-            source: None,
-            data_type: Some(DataType::Binary),
-        }),
-        one(BindingKind::TimerTrigger {
-            schedule: Cow::Borrowed("0 * * * * *"),
-            run_on_startup: false,
-            use_monitor: None,
-        }),
-        one(BindingKind::Generic {
-            type_name: Cow::Borrowed("eventHubTrigger"),
-            properties: Cow::Owned(vec![(
-                Cow::Borrowed("dataType"),
-                SpecValue::Str(Cow::Borrowed("binary")),
-            )]),
-        }),
+        one("httpTrigger", &[("authLevel", "anonymous")]),
+        one("queueTrigger", &[("queueName", "q")]),
+        one(
+            "blobTrigger",
+            &[("path", "c/{name}"), ("dataType", "binary")],
+        ),
+        one("timerTrigger", &[("schedule", "0 * * * * *")]),
+        one("eventHubTrigger", &[("dataType", "binary")]),
     ]
 }
 

@@ -1,7 +1,7 @@
 //! Forwarding-mode routing: `/{routePrefix}/{route}` to HTTP-only functions (contract §6).
 
 use azfn_model::route::{RouteTemplate, parse_route, percent_decode};
-use azfn_model::{BindingKind, HttpMethod};
+use azfn_model::{HttpMethod, HttpTrigger};
 use http::Method;
 
 use crate::error::Error;
@@ -49,10 +49,11 @@ impl Router {
             let Some(trigger) = reg.spec.trigger() else {
                 continue;
             };
-            let BindingKind::HttpTrigger { route, methods, .. } = &trigger.kind else {
+            if !trigger.is_type("httpTrigger") {
                 continue;
-            };
-            let source = route.as_deref().unwrap_or(&reg.spec.name);
+            }
+            let HttpTrigger { route, methods, .. } = HttpTrigger::of(trigger);
+            let source = route.unwrap_or(&reg.spec.name);
             let template = parse_route(source).map_err(|e| {
                 Error::msg(format!(
                     "function `{}` ({}): invalid route `{source}`: {e}",
@@ -64,7 +65,7 @@ impl Router {
                 reg,
                 precedence: precedence(source),
                 template,
-                methods: methods.to_vec(),
+                methods,
             });
         }
         // ASP.NET Core tries more specific routes first; keep registration order among equals.

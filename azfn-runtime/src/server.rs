@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use azfn_model::{Binding, BindingKind, FunctionSpec};
+use azfn_model::{Binding, FunctionSpec};
 use bytes::{Bytes, BytesMut};
 use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
@@ -518,14 +518,8 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 
 /// The output binding that carries an HTTP-triggered function's response.
 fn http_output(spec: &'static FunctionSpec) -> Option<&'static Binding> {
-    let is_http_triggered = matches!(
-        spec.trigger().map(|t| &t.kind),
-        Some(BindingKind::HttpTrigger { .. })
-    );
-    if !is_http_triggered {
-        return None;
-    }
-    spec.outputs().find(|b| matches!(b.kind, BindingKind::Http))
+    spec.http_trigger()?;
+    spec.http_output()
 }
 
 fn function_name(reg: &'static Registration) -> &'static str {

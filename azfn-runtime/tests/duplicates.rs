@@ -13,7 +13,7 @@ async fn first(_msg: String) {}
 register! {
     first(String => "msg") -> ();
     name: "orders";
-    bindings: [queue_in("msg", "a")];
+    bindings: [queue_in!("msg", "a")];
     outputs: [];
 }
 
@@ -21,7 +21,7 @@ async fn second(_msg: String) {}
 register! {
     second(String => "msg") -> ();
     name: "Orders";
-    bindings: [queue_in("msg", "b")];
+    bindings: [queue_in!("msg", "b")];
     outputs: [];
 }
 

@@ -21,7 +21,7 @@ async fn product_by_id(req: HttpRequest) -> HttpResponse {
 register! {
     product_by_id(HttpRequest => "req") -> HttpResponse;
     name: "product_by_id";
-    bindings: [http_in("req", Some("products/{id:int}"), &[HttpMethod::Get]), http_out("res")];
+    bindings: [http_in!("req", Some("products/{id:int}"), &[HttpMethod::Get]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -31,7 +31,7 @@ async fn product_by_name(req: HttpRequest) -> HttpResponse {
 register! {
     product_by_name(HttpRequest => "req") -> HttpResponse;
     name: "product_by_name";
-    bindings: [http_in("req", Some("products/{name}"), &[HttpMethod::Get]), http_out("res")];
+    bindings: [http_in!("req", Some("products/{name}"), &[HttpMethod::Get]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -41,7 +41,7 @@ async fn files(req: HttpRequest) -> String {
 register! {
     files(HttpRequest => "req") -> String;
     name: "files";
-    bindings: [http_in("req", Some("files/{*path}"), &[]), http_out("res")];
+    bindings: [http_in!("req", Some("files/{*path}"), &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -53,7 +53,7 @@ async fn greet(req: HttpRequest) -> HttpResponse {
 register! {
     greet(HttpRequest => "req") -> HttpResponse;
     name: "greet";
-    bindings: [http_in("req", Some("greet/{name?}"), &[]), http_out("res")];
+    bindings: [http_in!("req", Some("greet/{name?}"), &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -71,7 +71,7 @@ async fn echo(req: HttpRequest, ctx: Context) -> HttpResponse {
 register! {
     echo(HttpRequest => "req", Context => "") -> HttpResponse;
     name: "echo";
-    bindings: [http_in("req", Some("echo"), &[HttpMethod::Post, HttpMethod::Put]), http_out("res")];
+    bindings: [http_in!("req", Some("echo"), &[HttpMethod::Post, HttpMethod::Put]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -88,7 +88,7 @@ async fn typed(Json(item): Json<Item>) -> Json<Item> {
 register! {
     typed(Json<Item> => "item") -> Json<Item>;
     name: "typed";
-    bindings: [http_in("item", Some("items"), &[HttpMethod::Post]), http_out("$return")];
+    bindings: [http_in!("item", Some("items"), &[HttpMethod::Post]), http_out("$return")];
     outputs: ["$return"];
 }
 
@@ -101,7 +101,7 @@ async fn boom(req: HttpRequest) -> Result<HttpResponse, Error> {
 register! {
     boom(HttpRequest => "req") -> Result<HttpResponse, Error>;
     name: "boom";
-    bindings: [http_in("req", None, &[]), http_out("res")];
+    bindings: [http_in!("req", None, &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -122,7 +122,7 @@ async fn stream(_req: HttpRequest) -> HttpResponse {
 register! {
     stream(HttpRequest => "req") -> HttpResponse;
     name: "stream";
-    bindings: [http_in("req", Some("stream"), &[HttpMethod::Get]), http_out("res")];
+    bindings: [http_in!("req", Some("stream"), &[HttpMethod::Get]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -132,7 +132,7 @@ async fn nothing(_req: HttpRequest) -> Option<HttpResponse> {
 register! {
     nothing(HttpRequest => "req") -> Option<HttpResponse>;
     name: "nothing";
-    bindings: [http_in("req", Some("nothing"), &[]), http_out("res")];
+    bindings: [http_in!("req", Some("nothing"), &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -160,7 +160,7 @@ impl azfn_runtime::IntoInvocationResult for EnqueueOutputs {
 register! {
     enqueue(HttpRequest => "req") -> Result<EnqueueOutputs, Error>;
     name: "enqueue";
-    bindings: [http_in("req", Some("enqueue"), &[]), http_out("res"), queue_out("msg", "q")];
+    bindings: [http_in!("req", Some("enqueue"), &[]), http_out("res"), queue_out!("msg", "q")];
     outputs: ["res", "msg"];
 }
 
@@ -304,7 +304,7 @@ async fn slow_stream(_req: HttpRequest) -> HttpResponse {
 register! {
     slow_stream(HttpRequest => "req") -> HttpResponse;
     name: "slow_stream";
-    bindings: [http_in("req", Some("slow"), &[HttpMethod::Get]), http_out("res")];
+    bindings: [http_in!("req", Some("slow"), &[HttpMethod::Get]), http_out("res")];
     outputs: ["res"];
 }
 

@@ -76,20 +76,26 @@ const _: () = {
                 ::azfn_runtime::__private::Binding {
                     name: ::std::borrow::Cow::Borrowed("order"),
                     direction: ::azfn_runtime::__private::Direction::In,
-                    kind: ::azfn_runtime::__private::BindingKind::QueueTrigger {
-                        queue_name: ::std::borrow::Cow::Borrowed("orders"),
-                        connection: ::core::option::Option::None,
-                    },
+                    type_name: ::std::borrow::Cow::Borrowed("queueTrigger"),
+                    settings: ::std::borrow::Cow::Borrowed(&[(
+                        ::std::borrow::Cow::Borrowed("queueName"),
+                        ::azfn_runtime::__private::Value::Str(::std::borrow::Cow::Borrowed(
+                            "orders",
+                        )),
+                    )]),
                 },
                 ::azfn_runtime::__private::Binding {
                     name: ::std::borrow::Cow::Borrowed("done"),
                     direction: ::azfn_runtime::__private::Direction::Out,
-                    kind: ::azfn_runtime::__private::BindingKind::Queue {
-                        queue_name: ::std::borrow::Cow::Borrowed("done"),
-                        connection: ::core::option::Option::None,
-                    },
+                    type_name: ::std::borrow::Cow::Borrowed("queue"),
+                    settings: ::std::borrow::Cow::Borrowed(&[(
+                        ::std::borrow::Cow::Borrowed("queueName"),
+                        ::azfn_runtime::__private::Value::Str(::std::borrow::Cow::Borrowed("done")),
+                    )]),
                 },
             ]),
+            retry: ::core::option::Option::None,
+            disabled: false,
         };
     ::azfn_runtime::__private::inventory::submit! {
         ::azfn_runtime::__private::Registration::new(&__AZFN_SPEC, __azfn_handler, file!(), line!(), column!())
@@ -117,7 +123,7 @@ async fn hello(req: HttpRequest, ctx: Context) -> Result<HttpResponse, Error> {
 register! {
     hello(HttpRequest => "req", Context => "") -> Result<HttpResponse, Error>;
     name: "hello";
-    bindings: [http_in("req", None, &[HttpMethod::Get, HttpMethod::Post]), http_out("res")];
+    bindings: [http_in!("req", None, &[HttpMethod::Get, HttpMethod::Post]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -162,9 +168,9 @@ register! {
     order(HttpRequest => "req") -> Result<OrderOutputs, Error>;
     name: "order";
     bindings: [
-        http_in("req", Some("order"), &[HttpMethod::Post]),
+        http_in!("req", Some("order"), &[HttpMethod::Post]),
         http_out("res"),
-        queue_out("message", "orders"),
+        queue_out!("message", "orders"),
     ];
     outputs: ["res", "message"];
 }
@@ -181,7 +187,7 @@ async fn queue_echo(item: String, meta: Metadata) -> String {
 register! {
     queue_echo(String => "myqueueItem", Metadata => "") -> String;
     name: "QueueEcho";
-    bindings: [queue_in("myqueueItem", "items"), queue_out("$return", "echoes")];
+    bindings: [queue_in!("myqueueItem", "items"), queue_out!("$return", "echoes")];
     outputs: ["$return"];
 }
 
@@ -200,7 +206,7 @@ async fn queue_meta(msg: QueueMessage) -> Result<Value, Error> {
 register! {
     queue_meta(QueueMessage => "msg") -> Result<Value, Error>;
     name: "queue_meta";
-    bindings: [queue_in("msg", "orders"), queue_out("$return", "audit")];
+    bindings: [queue_in!("msg", "orders"), queue_out!("$return", "audit")];
     outputs: ["$return"];
 }
 
@@ -220,7 +226,7 @@ async fn tick(timer: TimerInfo, ctx: Context) {
 register! {
     tick(TimerInfo => "myTimer", Context => "") -> ();
     name: "tick";
-    bindings: [timer_in("myTimer", "0 */5 * * * *")];
+    bindings: [timer_in!("myTimer", "0 */5 * * * *")];
     outputs: [];
 }
 
@@ -259,9 +265,9 @@ register! {
     blob_copy(Blob => "myBlob") -> CopyOutputs;
     name: "blob_copy";
     bindings: [
-        blob_trigger("myBlob", "images/{name}", true),
-        blob("copy", Direction::Out, "copies/{name}", false),
-        blob("info", Direction::Out, "copies/{name}.json", false),
+        blob_trigger!("myBlob", "images/{name}", true),
+        blob!("copy", Direction::Out, "copies/{name}", false),
+        blob!("info", Direction::Out, "copies/{name}.json", false),
     ];
     outputs: ["copy", "info"];
 }
@@ -274,9 +280,9 @@ register! {
     blob_text(String => "doc", Option<String> => "extra") -> Json<Value>;
     name: "blob_text";
     bindings: [
-        blob_trigger("doc", "docs/{name}", false),
-        blob("extra", Direction::In, "extras/{name}", false),
-        blob("$return", Direction::Out, "out/{name}", true),
+        blob_trigger!("doc", "docs/{name}", false),
+        blob!("extra", Direction::In, "extras/{name}", false),
+        blob!("$return", Direction::Out, "out/{name}", true),
     ];
     outputs: ["$return"];
 }
@@ -312,7 +318,7 @@ async fn text_out(_item: String) -> &'static str {
 register! {
     text_out(String => "item") -> &'static str;
     name: "text_out";
-    bindings: [queue_in("item", "in"), queue_out("out", "out")];
+    bindings: [queue_in!("item", "in"), queue_out!("out", "out")];
     outputs: ["out"];
 }
 
@@ -338,7 +344,7 @@ async fn upload(req: HttpRequest) -> HttpResponse {
 register! {
     upload(HttpRequest => "req") -> HttpResponse;
     name: "upload";
-    bindings: [http_in("req", Some("upload/{kind}/{name?}"), &[]), http_out("res")];
+    bindings: [http_in!("req", Some("upload/{kind}/{name?}"), &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -349,7 +355,7 @@ async fn fails(_req: HttpRequest) -> Result<HttpResponse, Error> {
 register! {
     fails(HttpRequest => "req") -> Result<HttpResponse, Error>;
     name: "fails";
-    bindings: [http_in("req", None, &[]), http_out("res")];
+    bindings: [http_in!("req", None, &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -359,7 +365,7 @@ async fn teapot(_req: HttpRequest) -> Result<HttpResponse, Error> {
 register! {
     teapot(HttpRequest => "req") -> Result<HttpResponse, Error>;
     name: "teapot";
-    bindings: [http_in("req", None, &[]), http_out("res")];
+    bindings: [http_in!("req", None, &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -372,7 +378,7 @@ async fn panics(req: HttpRequest) -> HttpResponse {
 register! {
     panics(HttpRequest => "req") -> HttpResponse;
     name: "panics";
-    bindings: [http_in("req", None, &[]), http_out("res")];
+    bindings: [http_in!("req", None, &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -398,7 +404,7 @@ async fn streamed(req: HttpRequest) -> HttpResponse {
 register! {
     streamed(HttpRequest => "req") -> HttpResponse;
     name: "streamed";
-    bindings: [http_in("req", None, &[]), http_out("res")];
+    bindings: [http_in!("req", None, &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -408,7 +414,7 @@ async fn queue_panics(_msg: String) {
 register! {
     queue_panics(String => "msg") -> ();
     name: "queue_panics";
-    bindings: [queue_in("msg", "q")];
+    bindings: [queue_in!("msg", "q")];
     outputs: [];
 }
 
@@ -419,7 +425,7 @@ async fn typed_body(Json(order): Json<Order>) -> HttpResponse {
 register! {
     typed_body(Json<Order> => "order") -> HttpResponse;
     name: "typed_body";
-    bindings: [http_in("order", None, &[]), http_out("res")];
+    bindings: [http_in!("order", None, &[]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -432,7 +438,7 @@ async fn concurrent(n: Json<u32>) -> Json<u32> {
 register! {
     concurrent(Json<u32> => "n") -> Json<u32>;
     name: "concurrent";
-    bindings: [queue_in("n", "numbers"), queue_out("$return", "plus_one")];
+    bindings: [queue_in!("n", "numbers"), queue_out!("$return", "plus_one")];
     outputs: ["$return"];
 }
 
@@ -451,7 +457,7 @@ async fn retried(_msg: String, ctx: Context) -> Result<String, Error> {
 register! {
     retried(String => "msg", Context => "") -> Result<String, Error>;
     name: "retried";
-    bindings: [queue_in("msg", "q"), queue_out("$return", "r")];
+    bindings: [queue_in!("msg", "q"), queue_out!("$return", "r")];
     outputs: ["$return"];
 }
 
@@ -463,7 +469,7 @@ async fn slow(ms: Json<u64>) -> Json<u64> {
 register! {
     slow(Json<u64> => "ms") -> Json<u64>;
     name: "slow";
-    bindings: [queue_in("ms", "q"), queue_out("$return", "r")];
+    bindings: [queue_in!("ms", "q"), queue_out!("$return", "r")];
     outputs: ["$return"];
 }
 

@@ -21,7 +21,7 @@ async fn http_fn(req: HttpRequest, ctx: Context) -> HttpResponse {
 register! {
     http_fn(HttpRequest => "req", Context => "") -> HttpResponse;
     name: "http_fn";
-    bindings: [http_in("req", None, &[HttpMethod::Post]), http_out("res")];
+    bindings: [http_in!("req", None, &[HttpMethod::Post]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -31,7 +31,7 @@ async fn queue_fn(Json(v): Json<Value>, meta: Metadata) -> Json<Value> {
 register! {
     queue_fn(Json<Value> => "msg", Metadata => "") -> Json<Value>;
     name: "queue_fn";
-    bindings: [queue_in("msg", "q"), queue_out("$return", "r")];
+    bindings: [queue_in!("msg", "q"), queue_out!("$return", "r")];
     outputs: ["$return"];
 }
 

@@ -22,7 +22,7 @@ async fn echo(Json(v): Json<Value>) -> Json<Value> {
 register! {
     echo(Json<Value> => "msg") -> Json<Value>;
     name: "echo";
-    bindings: [queue_in("msg", "q"), queue_out("$return", "r")];
+    bindings: [queue_in!("msg", "q"), queue_out!("$return", "r")];
     outputs: ["$return"];
 }
 

@@ -21,7 +21,7 @@ async fn alpha(_req: HttpRequest) -> HttpResponse {
 register! {
     alpha(HttpRequest => "req") -> HttpResponse;
     name: "alpha";
-    bindings: [http_in("req", None, &[HttpMethod::Get]), http_out("res")];
+    bindings: [http_in!("req", None, &[HttpMethod::Get]), http_out("res")];
     outputs: ["res"];
 }
 
@@ -34,7 +34,7 @@ async fn beta(msg: String) -> Result<(), azfn_runtime::Error> {
 register! {
     beta(String => "msg") -> Result<(), azfn_runtime::Error>;
     name: "beta";
-    bindings: [queue_in("msg", "jobs")];
+    bindings: [queue_in!("msg", "jobs")];
     outputs: [];
 }
 

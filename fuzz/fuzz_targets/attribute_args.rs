@@ -4,7 +4,8 @@
 
 use std::str::FromStr;
 
-use azfn_model::parse::{TriggerAttr, analyze};
+use azfn_model::kinds;
+use azfn_model::parse::analyze;
 use proc_macro2::{Span, TokenStream};
 
 thread_local! {
@@ -19,7 +20,7 @@ libfuzzer_sys::fuzz_target!(|args: &str| {
     let Ok(tokens) = TokenStream::from_str(args) else {
         return;
     };
-    for trigger in TriggerAttr::ALL {
+    for trigger in kinds::attr_names().filter(|a| kinds::is_trigger_attr(a)) {
         let mut item = ITEM.with(Clone::clone);
         let _ = analyze(trigger, tokens.clone(), Span::call_site(), &mut item);
     }

@@ -5,8 +5,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use azfn_model::kinds::{self, Role, Setting};
 use azfn_model::names::to_camel_case;
-use azfn_model::{Binding, BindingKind, Direction, FunctionSpec, Value};
+use azfn_model::{Binding, Direction, FunctionSpec, Value};
 
 use crate::new::name::KEYWORDS;
 
@@ -187,167 +188,104 @@ fn value_lit(v: &Value) -> String {
             "[{}]",
             items.iter().map(value_lit).collect::<Vec<_>>().join(", ")
         ),
+        Value::Map(entries) => format!(
+            "{{ {} }}",
+            entries
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", value_lit(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
 /// The type a parameter receiving `binding` gets.
 fn param_type(binding: &Binding, uses: &mut BTreeSet<&'static str>, sj: &mut bool) -> String {
-    let (name, ty) = match (&binding.kind, binding.is_trigger()) {
-        (BindingKind::HttpTrigger { .. }, _) => ("HttpRequest", "HttpRequest"),
-        (BindingKind::TimerTrigger { .. }, _) => ("TimerInfo", "TimerInfo"),
-        (BindingKind::QueueTrigger { .. }, _) => ("QueueMessage", "QueueMessage"),
-        (BindingKind::BlobTrigger { .. }, _) => ("Blob", "Blob"),
-        (BindingKind::Blob { .. }, _) => ("Bytes", "Option<Bytes>"),
-        _ => {
-            *sj = true;
-            return "serde_json::Value".to_owned();
+    let typed = [
+        ("httpTrigger", "HttpRequest", "HttpRequest"),
+        ("timerTrigger", "TimerInfo", "TimerInfo"),
+        ("queueTrigger", "QueueMessage", "QueueMessage"),
+        ("blobTrigger", "Blob", "Blob"),
+        ("blob", "Bytes", "Option<Bytes>"),
+    ];
+    match typed.iter().find(|(t, _, _)| binding.is_type(t)) {
+        Some((_, name, ty)) => {
+            uses.insert(name);
+            (*ty).to_owned()
         }
-    };
-    uses.insert(name);
-    ty.to_owned()
+        None => {
+            *sj = true;
+            "serde_json::Value".to_owned()
+        }
+    }
 }
 
 /// The type an output value for `binding` gets.
 fn output_type(binding: &Binding, uses: &mut BTreeSet<&'static str>, sj: &mut bool) -> String {
-    match &binding.kind {
-        BindingKind::Http => {
-            uses.insert("HttpResponse");
-            "HttpResponse".to_owned()
-        }
-        BindingKind::Queue { .. } => "Option<String>".to_owned(),
-        BindingKind::Blob { .. } => {
-            uses.insert("Bytes");
-            "Option<Bytes>".to_owned()
-        }
-        _ => {
-            *sj = true;
-            "Option<serde_json::Value>".to_owned()
-        }
+    if binding.is_type("http") {
+        uses.insert("HttpResponse");
+        "HttpResponse".to_owned()
+    } else if binding.is_type("queue") {
+        "Option<String>".to_owned()
+    } else if binding.is_type("blob") {
+        uses.insert("Bytes");
+        "Option<Bytes>".to_owned()
+    } else {
+        *sj = true;
+        "Option<serde_json::Value>".to_owned()
     }
 }
 
-/// The attribute declaring `binding`; `fn_name` goes into the trigger's `name` argument.
-fn attribute(
-    binding: &Binding,
-    fn_name: Option<&str>,
-    uses: &mut BTreeSet<&'static str>,
-) -> String {
-    let mut args: Vec<String> = Vec::new();
-    let mut arg = |key: &str, value: String| args.push(format!("{key} = {value}"));
-    let (attr, trigger) = match &binding.kind {
-        BindingKind::HttpTrigger {
-            route,
-            methods,
-            auth_level,
-        } => {
-            if let Some(route) = route {
-                arg("route", lit(route));
+/// The attribute declaring `binding`: its typed attribute when the table has one, otherwise
+/// `#[generic_trigger]`/`#[binding]`. `function` holds the trigger's function-level arguments
+/// (`name`, `binding_name`, `disabled`).
+fn attribute(binding: &Binding, function: &[String], uses: &mut BTreeSet<&'static str>) -> String {
+    let mut args: Vec<String> = function.to_vec();
+    let kind = binding
+        .kind()
+        .filter(|k| k.direction() == binding.direction);
+    let attr: &'static str = match kind {
+        Some(kind) => {
+            if kind.role != Role::Trigger
+                && !(kind.role == Role::Output && binding.name == kind.default_name)
+            {
+                args.push(format!("name = {}", lit(&binding.name)));
             }
-            if !methods.is_empty() {
-                let list: Vec<String> = methods.iter().map(|m| lit(m.as_str())).collect();
-                arg("methods", format!("[{}]", list.join(", ")));
+            let mut extra = Vec::new();
+            for (key, value) in binding.settings.iter() {
+                match kind.setting(key) {
+                    Some(setting) => args.push(format!("{} = {}", setting.arg(), value_lit(value))),
+                    None => extra.push(format!("{key} = {}", value_lit(value))),
+                }
             }
-            arg("auth_level", lit(auth_level.as_str()));
-            ("http_trigger", true)
+            if !extra.is_empty() {
+                args.push(format!("extra = {{ {} }}", extra.join(", ")));
+            }
+            kind.attr
         }
-        BindingKind::TimerTrigger {
-            schedule,
-            run_on_startup,
-            use_monitor,
-        } => {
-            arg("schedule", lit(schedule));
-            if *run_on_startup {
-                arg("run_on_startup", "true".into());
-            }
-            if let Some(m) = use_monitor {
-                arg("use_monitor", m.to_string());
-            }
-            ("timer_trigger", true)
-        }
-        BindingKind::QueueTrigger {
-            queue_name,
-            connection,
-        } => {
-            arg("queue_name", lit(queue_name));
-            if let Some(c) = connection {
-                arg("connection", lit(c));
-            }
-            ("queue_trigger", true)
-        }
-        BindingKind::BlobTrigger {
-            path,
-            connection,
-            source,
-            data_type,
-        } => {
-            arg("path", lit(path));
-            if let Some(c) = connection {
-                arg("connection", lit(c));
-            }
-            if let Some(s) = source {
-                arg("source", lit(s.as_str()));
-            }
-            if let Some(d) = data_type {
-                arg("data_type", lit(d.as_str()));
-            }
-            ("blob_trigger", true)
-        }
-        BindingKind::Queue {
-            queue_name,
-            connection,
-        } => {
-            arg("name", lit(&binding.name));
-            arg("queue_name", lit(queue_name));
-            if let Some(c) = connection {
-                arg("connection", lit(c));
-            }
-            ("queue_output", false)
-        }
-        BindingKind::Blob {
-            path,
-            connection,
-            data_type,
-        } => {
-            arg("name", lit(&binding.name));
-            arg("path", lit(path));
-            if let Some(c) = connection {
-                arg("connection", lit(c));
-            }
-            if let Some(d) = data_type {
-                arg("data_type", lit(d.as_str()));
-            }
-            let attr = if binding.direction == Direction::In {
-                "blob_input"
-            } else {
-                "blob_output"
-            };
-            (attr, false)
-        }
-        BindingKind::Generic {
-            type_name,
-            properties,
-        } => {
-            arg("type", lit(type_name));
+        None => {
+            args.push(format!("type = {}", lit(&binding.type_name)));
             let trigger = binding.is_trigger();
             if !trigger {
-                arg("direction", lit(binding.direction.as_str()));
-                arg("name", lit(&binding.name));
+                args.push(format!("direction = {}", lit(binding.direction.as_str())));
+                args.push(format!("name = {}", lit(&binding.name)));
             }
-            for (key, value) in properties.iter() {
-                arg(key, value_lit(value));
+            let known = kinds::KINDS
+                .iter()
+                .any(|k| k.answers_to(&binding.type_name));
+            if !known {
+                args.push("unchecked = true".into());
+            }
+            for (key, value) in binding.settings.iter() {
+                args.push(format!("{} = {}", Setting::arg_name(key), value_lit(value)));
             }
             if trigger {
-                ("generic_trigger", true)
+                kinds::GENERIC_TRIGGER
             } else {
-                ("binding", false)
+                kinds::GENERIC_BINDING
             }
         }
-        // The `http` output is the one `#[http_trigger]` declares.
-        _ => return String::new(),
     };
-    if trigger && let Some(name) = fn_name {
-        args.insert(0, format!("name = {}", lit(name)));
-    }
     uses.insert(attr);
     let one_line = format!("#[{attr}({})]", args.join(", "));
     if one_line.len() <= 100 {
@@ -355,6 +293,29 @@ fn attribute(
     } else {
         format!("#[{attr}(\n    {},\n)]", args.join(",\n    "))
     }
+}
+
+/// The retry attribute of a function.
+fn retry_attribute(spec: &FunctionSpec, uses: &mut BTreeSet<&'static str>) -> Option<String> {
+    let retry = spec.retry.as_ref()?;
+    uses.insert(kinds::RETRY);
+    let intervals = match &retry.strategy {
+        azfn_model::RetryStrategy::FixedDelay { delay_interval } => format!(
+            "strategy = \"fixedDelay\", max_retry_count = {}, delay_interval = {}",
+            retry.max_retry_count,
+            lit(delay_interval)
+        ),
+        azfn_model::RetryStrategy::ExponentialBackoff {
+            minimum_interval,
+            maximum_interval,
+        } => format!(
+            "strategy = \"exponentialBackoff\", max_retry_count = {}, minimum_interval = {}, maximum_interval = {}",
+            retry.max_retry_count,
+            lit(minimum_interval),
+            lit(maximum_interval)
+        ),
+    };
+    Some(format!("#[retry({intervals})]"))
 }
 
 /// One function: doc comment, attributes, signature, stub body, and its outputs struct.
@@ -373,23 +334,50 @@ fn function(
     let mut non_snake = false;
     // The trigger first: it takes its name from the first parameter.
     let trigger = spec.bindings.iter().find(|b| b.is_trigger());
+    let mut function_args = Vec::new();
+    if let Some(name) = fn_name {
+        function_args.push(format!("name = {}", lit(name)));
+    }
     for b in trigger.into_iter().chain(
         spec.bindings
             .iter()
             .filter(|b| !b.is_trigger() && b.direction != Direction::Out),
     ) {
         let (param, odd) = param_ident(&b.name);
-        non_snake |= odd;
+        // The trigger takes its name from its parameter unless `binding_name` names it; an
+        // input matches its parameter case-insensitively.
+        let param = if odd || (b.is_trigger() && to_camel_case(&param) != b.name) {
+            if b.is_trigger() {
+                function_args.push(format!("binding_name = {}", lit(&b.name)));
+            }
+            let snake = safe_ident(&snake_case(&b.name));
+            if to_camel_case(&snake).eq_ignore_ascii_case(&b.name) || b.is_trigger() {
+                format!("_{snake}")
+            } else {
+                non_snake = true;
+                param
+            }
+        } else {
+            param
+        };
         params.push(format!("{param}: {}", param_type(b, uses, sj)));
     }
-    if let Some(t) = trigger {
-        let _ = writeln!(out, "{}", attribute(t, fn_name, uses));
+    if spec.disabled {
+        function_args.push("disabled = true".into());
     }
+    if let Some(t) = trigger {
+        let _ = writeln!(out, "{}", attribute(t, &function_args, uses));
+    }
+    let implicit_res = trigger.is_some_and(|t| t.is_type("httpTrigger"));
     for b in spec.bindings.iter().filter(|b| !b.is_trigger()) {
-        let attr = attribute(b, None, uses);
-        if !attr.is_empty() {
-            let _ = writeln!(out, "{attr}");
+        if implicit_res && b.is_type("http") && b.name == "res" {
+            // The output `#[http_trigger]` declares by itself.
+            continue;
         }
+        let _ = writeln!(out, "{}", attribute(b, &[], uses));
+    }
+    if let Some(retry) = retry_attribute(spec, uses) {
+        let _ = writeln!(out, "{retry}");
     }
     if non_snake {
         out.push_str(
@@ -419,10 +407,7 @@ fn function(
     let message =
         format!("the function `{name}` is not written yet; write its body in src/main.rs");
     // An HTTP caller gets 501 Not Implemented; the message goes to the logs.
-    let status = if matches!(
-        trigger.map(|t| &t.kind),
-        Some(BindingKind::HttpTrigger { .. })
-    ) {
+    let status = if trigger.is_some_and(|t| t.is_type("httpTrigger")) {
         ".with_status(501)"
     } else {
         ""

@@ -8,9 +8,7 @@ use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use azfn_runtime::__private::{
-    AuthLevel, Binding, BindingKind, DataType, Direction, FunctionSpec, HttpMethod, Value,
-};
+use azfn_runtime::__private::{Binding, Direction, FunctionSpec, Value};
 use azfn_runtime::App;
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
@@ -80,99 +78,148 @@ pub(crate) const fn spec(name: &'static str, bindings: &'static [Binding]) -> Fu
     FunctionSpec {
         name: Cow::Borrowed(name),
         bindings: Cow::Borrowed(bindings),
+        retry: None,
+        disabled: false,
     }
 }
 
-pub(crate) const fn http_in(
-    name: &'static str,
-    route: Option<&'static str>,
-    methods: &'static [HttpMethod],
-) -> Binding {
-    Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::In,
-        kind: BindingKind::HttpTrigger {
-            route: match route {
-                Some(r) => Some(Cow::Borrowed(r)),
-                None => None,
-            },
-            methods: Cow::Borrowed(methods),
-            auth_level: AuthLevel::Anonymous,
-        },
-    }
+/// A `const` binding: `binding!(name, direction, type, [("key", value), ...])`.
+macro_rules! binding {
+    ($name:expr, $direction:expr, $type:literal, [$(($key:literal, $value:expr)),* $(,)?]) => {
+        ::azfn_runtime::__private::Binding {
+            name: ::std::borrow::Cow::Borrowed($name),
+            direction: $direction,
+            type_name: ::std::borrow::Cow::Borrowed($type),
+            settings: ::std::borrow::Cow::Borrowed(&[$((::std::borrow::Cow::Borrowed($key), $value)),*]),
+        }
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use binding;
+
+/// A `const` string value.
+macro_rules! s {
+    ($s:expr) => {
+        ::azfn_runtime::__private::Value::Str(::std::borrow::Cow::Borrowed($s))
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use s;
+
+/// `http_in!(name, route, &[methods])`: an anonymous HTTP trigger.
+macro_rules! http_in {
+    ($name:literal, None, &[$($m:expr),* $(,)?]) => {
+        $crate::common::binding!($name, ::azfn_runtime::__private::Direction::In, "httpTrigger", [
+            ("authLevel", $crate::common::s!("anonymous")),
+            ("methods", ::azfn_runtime::__private::Value::List(::std::borrow::Cow::Borrowed(&[$($crate::common::s!($m.as_str())),*]))),
+        ])
+    };
+    ($name:literal, Some($route:literal), &[$($m:expr),* $(,)?]) => {
+        $crate::common::binding!($name, ::azfn_runtime::__private::Direction::In, "httpTrigger", [
+            ("authLevel", $crate::common::s!("anonymous")),
+            ("methods", ::azfn_runtime::__private::Value::List(::std::borrow::Cow::Borrowed(&[$($crate::common::s!($m.as_str())),*]))),
+            ("route", $crate::common::s!($route)),
+        ])
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use http_in;
 
 pub(crate) const fn http_out(name: &'static str) -> Binding {
     Binding {
         name: Cow::Borrowed(name),
         direction: Direction::Out,
-        kind: BindingKind::Http,
+        type_name: Cow::Borrowed("http"),
+        settings: Cow::Borrowed(&[]),
     }
 }
 
-pub(crate) const fn queue_in(name: &'static str, queue: &'static str) -> Binding {
-    Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::In,
-        kind: BindingKind::QueueTrigger {
-            queue_name: Cow::Borrowed(queue),
-            connection: None,
-        },
-    }
+macro_rules! queue_in {
+    ($name:literal, $queue:literal) => {
+        $crate::common::binding!(
+            $name,
+            ::azfn_runtime::__private::Direction::In,
+            "queueTrigger",
+            [("queueName", $crate::common::s!($queue))]
+        )
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use queue_in;
 
-pub(crate) const fn queue_out(name: &'static str, queue: &'static str) -> Binding {
-    Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::Out,
-        kind: BindingKind::Queue {
-            queue_name: Cow::Borrowed(queue),
-            connection: None,
-        },
-    }
+macro_rules! queue_out {
+    ($name:literal, $queue:literal) => {
+        $crate::common::binding!(
+            $name,
+            ::azfn_runtime::__private::Direction::Out,
+            "queue",
+            [("queueName", $crate::common::s!($queue))]
+        )
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use queue_out;
 
-pub(crate) const fn timer_in(name: &'static str, schedule: &'static str) -> Binding {
-    Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::In,
-        kind: BindingKind::TimerTrigger {
-            schedule: Cow::Borrowed(schedule),
-            run_on_startup: false,
-            use_monitor: None,
-        },
-    }
+macro_rules! timer_in {
+    ($name:literal, $schedule:literal) => {
+        $crate::common::binding!(
+            $name,
+            ::azfn_runtime::__private::Direction::In,
+            "timerTrigger",
+            [("schedule", $crate::common::s!($schedule))]
+        )
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use timer_in;
 
-pub(crate) const fn blob_trigger(name: &'static str, path: &'static str, binary: bool) -> Binding {
-    Binding {
-        name: Cow::Borrowed(name),
-        direction: Direction::In,
-        kind: BindingKind::BlobTrigger {
-            path: Cow::Borrowed(path),
-            connection: None,
-            source: None,
-            data_type: if binary { Some(DataType::Binary) } else { None },
-        },
-    }
+macro_rules! blob_trigger {
+    ($name:literal, $path:literal, true) => {
+        $crate::common::binding!(
+            $name,
+            ::azfn_runtime::__private::Direction::In,
+            "blobTrigger",
+            [
+                ("path", $crate::common::s!($path)),
+                ("dataType", $crate::common::s!("binary"))
+            ]
+        )
+    };
+    ($name:literal, $path:literal, false) => {
+        $crate::common::binding!(
+            $name,
+            ::azfn_runtime::__private::Direction::In,
+            "blobTrigger",
+            [("path", $crate::common::s!($path))]
+        )
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use blob_trigger;
 
-pub(crate) const fn blob(
-    name: &'static str,
-    direction: Direction,
-    path: &'static str,
-    binary: bool,
-) -> Binding {
-    Binding {
-        name: Cow::Borrowed(name),
-        direction,
-        kind: BindingKind::Blob {
-            path: Cow::Borrowed(path),
-            connection: None,
-            data_type: if binary { Some(DataType::Binary) } else { None },
-        },
-    }
+macro_rules! blob {
+    ($name:literal, $direction:expr, $path:literal, true) => {
+        $crate::common::binding!(
+            $name,
+            $direction,
+            "blob",
+            [
+                ("path", $crate::common::s!($path)),
+                ("dataType", $crate::common::s!("binary"))
+            ]
+        )
+    };
+    ($name:literal, $direction:expr, $path:literal, false) => {
+        $crate::common::binding!(
+            $name,
+            $direction,
+            "blob",
+            [("path", $crate::common::s!($path))]
+        )
+    };
 }
+#[allow(unused_imports)]
+pub(crate) use blob;
 
 pub(crate) const fn generic(
     name: &'static str,
@@ -183,10 +230,8 @@ pub(crate) const fn generic(
     Binding {
         name: Cow::Borrowed(name),
         direction,
-        kind: BindingKind::Generic {
-            type_name: Cow::Borrowed(type_name),
-            properties: Cow::Borrowed(properties),
-        },
+        type_name: Cow::Borrowed(type_name),
+        settings: Cow::Borrowed(properties),
     }
 }
 
