@@ -687,3 +687,34 @@ fn a_state_parameter_names_no_binding() {
         assert_eq!(dir.read("work/function.json"), expected, "{with_state}");
     }
 }
+
+#[test]
+fn what_the_host_reads_differently_is_rewritten_with_a_warning_on_the_token() {
+    let dir = TempDir::new("normalized");
+    dir.write(
+        "src/main.rs",
+        &main_rs(concat!(
+            "#[queue_trigger(queue_name = \"Orders\")]\n",
+            "async fn process(msg: String) { let _ = msg; }\n",
+            "#[timer_trigger(schedule = \"*/5 * * * *\")]\n",
+            "async fn five() {}\n",
+            "#[timer_trigger(schedule = \"0 */1440 * * * *\")]\n",
+            "async fn daily() {}\n",
+        )),
+    );
+    let scan = azfn_build::scan(&dir.path().join("src")).unwrap();
+    assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+    let warnings: Vec<String> = scan.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].ends_with(":3:30: queue name `Orders` has upper-case letters; the storage extension lowercases queue names, so azfn writes `orders`"),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings[1].contains(":7:28: schedule `0 */1440 * * * *`: the step `*/1440` in the minutes field is larger than the field"),
+        "{warnings:#?}"
+    );
+    config(&dir).generate().unwrap();
+    assert!(dir.read("process/function.json").contains("\"queueName\": \"orders\""));
+    assert!(dir.read("five/function.json").contains("\"schedule\": \"0 */5 * * * *\""));
+}

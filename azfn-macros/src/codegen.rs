@@ -22,6 +22,7 @@ pub(crate) fn registration(item: &ItemFn, analysis: &Analysis, paths: &Paths) ->
     let mut arg_idents = Vec::with_capacity(analysis.params.len());
     let mut extractions = Vec::with_capacity(analysis.params.len());
     let mut states = Vec::new();
+    let mut role_checks = Vec::new();
     for (i, param) in analysis.params.iter().enumerate() {
         let var = format_ident!("__azfn_arg{i}");
         let ty = &param.ty;
@@ -35,7 +36,10 @@ pub(crate) fn registration(item: &ItemFn, analysis: &Analysis, paths: &Paths) ->
                 });
                 ""
             }
-            ParamRole::Binding(name) => name.as_str(),
+            ParamRole::Binding(name) => {
+                role_checks.push(binding_role_check(&param.ident, ty, name, &private));
+                name.as_str()
+            }
         };
         // Located at the parameter's type so that an unsupported type is blamed there, resolved
         // at the call site so that `__azfn_inv` stays the local declared below.
@@ -85,6 +89,7 @@ pub(crate) fn registration(item: &ItemFn, analysis: &Analysis, paths: &Paths) ->
             }
 
             #respond
+            #(#role_checks)*
 
             #[doc(hidden)]
             static __AZFN_SPEC: #private::FunctionSpec = #spec;
@@ -99,6 +104,34 @@ pub(crate) fn registration(item: &ItemFn, analysis: &Analysis, paths: &Paths) ->
                 )
                 #with_states
             }
+        };
+    }
+}
+
+/// The macros read a parameter's role from its type's name (`Context`, `State<T>`), as the
+/// build helper must, seeing syntax only. A type that is the context or a state under another
+/// name (`use azfn_runtime::Context as Ctx`, `type Db = State<Pool>`) would silently become a
+/// binding and change the function.json: this compile-time check, spanned on the type, stops
+/// that and says what to write.
+fn binding_role_check(
+    ident: &syn::Ident,
+    ty: &Type,
+    binding: &str,
+    private: &TokenStream,
+) -> TokenStream {
+    let span = at(ty.span());
+    let from_invocation = quote_spanned!(span=> #private::ParamKind);
+    let context = format!(
+        "parameter `{ident}` is the invocation context under another name, so azfn would read it as the binding `{binding}`: write its type as `Context` (e.g. `azfn_runtime::Context`), not a renamed import or an alias"
+    );
+    let state = format!(
+        "parameter `{ident}` is a `State<T>` under another name, so azfn would read it as the binding `{binding}`: write its type as `State<...>` (e.g. `azfn_runtime::State<MyState>`), not a renamed import or an alias"
+    );
+    quote_spanned! {span=>
+        const _: () = match <#ty as #private::FromInvocation>::__AZFN_ROLE {
+            #from_invocation::Context => ::core::panic!(#context),
+            #from_invocation::State => ::core::panic!(#state),
+            #from_invocation::Binding => {}
         };
     }
 }

@@ -267,8 +267,11 @@ pub fn analyze(
         .into_iter()
         .map(|w| (span_of(&w), w.message))
         .collect();
-    if !cx.has_errors() {
-        for e in validate::validate_function(&spec) {
+    // With errors already reported, only the validator's errors about one setting are added
+    // (all errors at once); the others may be consequences of what failed to parse.
+    let parsed_cleanly = !cx.has_errors();
+    for e in validate::validate_function(&spec) {
+        if parsed_cleanly || matches!(e.at, At::Binding { key: Some(_), .. }) {
             cx.error(span_of(&e), e.message);
         }
     }
@@ -476,6 +479,14 @@ fn parse_binding(
     ))
 }
 
+fn quoted(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// An example value for a missing required setting.
 fn example(check: Check) -> &'static str {
     match check {
@@ -522,9 +533,49 @@ fn typed_settings(
         };
         spans.keys.insert(setting.json.to_owned(), value.span());
         let converted = match (setting.ty, &value) {
-            (Ty::Str | Ty::Enum(_), ArgValue::Lit(Lit::Str(s))) => {
-                Some(Value::Str(s.value().into()))
+            (Ty::Enum(values), ArgValue::Lit(Lit::Str(s))) => {
+                let v = s.value();
+                if values.iter().any(|x| x.eq_ignore_ascii_case(&v)) {
+                    Some(Value::Str(v.into()))
+                } else {
+                    cx.error(
+                        s.span(),
+                        format!(
+                            "`{v}` is not a valid `{arg}` for `#[{attr}]`; expected one of {}",
+                            quoted(values)
+                        ),
+                    );
+                    None
+                }
             }
+            (Ty::List(values), ArgValue::Array(items, _)) if !values.is_empty() => {
+                let mut ok = true;
+                for item in items {
+                    match item {
+                        Lit::Str(s)
+                            if values.iter().any(|x| x.eq_ignore_ascii_case(&s.value())) => {}
+                        Lit::Str(s) => {
+                            ok = false;
+                            cx.error(
+                                s.span(),
+                                format!("`{}` is not a valid `{arg}` value for `#[{attr}]`; expected one of {}", s.value(), quoted(values)),
+                            );
+                        }
+                        other => {
+                            ok = false;
+                            cx.error(
+                                other.span(),
+                                format!(
+                                    "`{arg}` in `#[{attr}]` holds strings, e.g. `{arg} = [\"{}\"]`",
+                                    values[0]
+                                ),
+                            );
+                        }
+                    }
+                }
+                if ok { to_value(cx, &value) } else { None }
+            }
+            (Ty::Str, ArgValue::Lit(Lit::Str(s))) => Some(Value::Str(s.value().into())),
             (Ty::Bool, ArgValue::Lit(Lit::Bool(b))) => Some(Value::Bool(b.value)),
             (Ty::Int, ArgValue::Lit(Lit::Int(_)))
             | (Ty::List(_), ArgValue::Array(..))

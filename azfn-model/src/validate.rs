@@ -186,7 +186,7 @@ fn check_binding(
     if binding.is_type("httpTrigger") && binding.setting("route").is_none() {
         // The route defaults to the function name.
         if let Err(e) = route::check_reserved_prefix(&spec.name) {
-            errors.push(err(At::Binding { index, key: None }, e.message));
+            errors.push(err(At::Function, e.message));
         }
     }
     let Some(kind) = kinds::by_type(type_name, binding.direction) else {

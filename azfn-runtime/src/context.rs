@@ -91,6 +91,8 @@ impl Context {
 }
 
 impl FromInvocation for Context {
+    const __AZFN_ROLE: crate::extract::ParamKind = crate::extract::ParamKind::Context;
+
     fn from_invocation(inv: &Invocation, _binding: &'static str) -> Result<Self, Rejection> {
         Ok(Self {
             sink: inv.sink.clone(),

@@ -43,8 +43,27 @@ use crate::invocation::Invocation;
     note = "to read a binding as your own type, take `Json<YourType>` (YourType: serde::Deserialize) or implement `azfn_runtime::FromInvocation`"
 )]
 pub trait FromInvocation: Sized + Send {
+    /// What a parameter of this type is to the attribute macros; only [`Context`](crate::Context)
+    /// and [`State`](crate::State) change it. Not public API.
+    #[doc(hidden)]
+    const __AZFN_ROLE: ParamKind = ParamKind::Binding;
+
     /// Produces the value from `inv`, reading the binding named `binding`.
     fn from_invocation(inv: &Invocation, binding: &'static str) -> Result<Self, Rejection>;
+}
+
+/// What a parameter is to the attribute macros, which see only its type's name: checked at
+/// compile time against the type itself, so a renamed import of `Context` or an alias of
+/// `State<T>` is an error instead of a silent binding. Not public API.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    /// A binding's value.
+    Binding,
+    /// The invocation context.
+    Context,
+    /// Shared app state.
+    State,
 }
 
 impl FromInvocation for HttpRequest {

@@ -246,6 +246,8 @@ pub mod __private {
         Value,
     };
 
+    pub use crate::FromInvocation;
+    pub use crate::extract::ParamKind;
     pub use crate::invocation::Invocation;
     pub use crate::output::{OutputCheck, OutputShape, check_outputs};
     pub use crate::registry::{

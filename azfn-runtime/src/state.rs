@@ -54,6 +54,8 @@ impl<T: Send + Sync + fmt::Debug + 'static> fmt::Debug for State<T> {
 }
 
 impl<T: Send + Sync + 'static> FromInvocation for State<T> {
+    const __AZFN_ROLE: crate::extract::ParamKind = crate::extract::ParamKind::State;
+
     fn from_invocation(inv: &Invocation, _binding: &'static str) -> Result<Self, Rejection> {
         // Checked at start for the functions the macros register; a hand-written registration
         // that skipped the check gets a 500 rather than a panic.

@@ -53,7 +53,7 @@ pub(super) const COSMOS_DB_TRIGGER: Kind = Kind {
     provides: &[],
     payload_properties: false,
     retry: true,
-    data: "`Json<Vec<T>>` (the changed documents), `serde_json::Value`",
+    data: "`Json<Vec<CosmosDocument<T>>>`, `Json<Vec<T>>`",
     summary: "the change feed of a Cosmos DB container, as a batch of documents",
     ..EMPTY
 };
@@ -73,7 +73,7 @@ pub(super) const COSMOS_DB_INPUT: Kind = Kind {
     ],
     renamed: &[COSMOS_V3[0], COSMOS_V3[1]],
     default_name: "",
-    data: "`Json<T>` (`id`), `Json<Vec<T>>` (`sql_query`), `Option<Json<T>>`",
+    data: "`Json<CosmosDocument<T>>` (`id`), `Json<Vec<T>>` (`sql_query`), `Json<T>`",
     summary: "a document by id, or the result of a query",
     ..EMPTY
 };
@@ -118,7 +118,7 @@ macro_rules! sql_family {
             default_name: "changes",
             provides: &[],
             payload_properties: true,
-            data: "`Json<Vec<SqlChange<T>>>`, `serde_json::Value`",
+            data: "`Json<Vec<SqlChange<T>>>`, `Json<Vec<T>>`",
             summary: concat!("changes to a ", $name, " table"),
             ..EMPTY
         };

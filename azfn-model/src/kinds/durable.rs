@@ -49,7 +49,7 @@ pub(super) const DURABLE_CLIENT: Kind = Kind {
     role: Role::Input,
     settings: &[text("taskHub"), conn("connectionName")],
     default_name: "",
-    data: "`Json<DurableClient>` (the client's management URLs)",
+    data: "`Json<serde_json::Value>` (the client's management URLs)",
     summary: "the durable client: start orchestrations and query them over the extension's HTTP API",
     ..EMPTY
 };

@@ -51,7 +51,7 @@ pub(super) const SERVICE_BUS_TRIGGER: Kind = Kind {
     default_name: "message",
     provides: SERVICE_BUS_DATA,
     payload_properties: true,
-    data: "`ServiceBusMessage<T>`, `Json<T>`, `String`, `Vec<u8>`",
+    data: "`ServiceBusMessage<B>`, `ServiceBusBatch<B>` (`cardinality = \"many\"`), `Json<T>`, `String`",
     summary: "a message (or a batch, `cardinality = \"many\"`) from a Service Bus queue or topic subscription",
     ..EMPTY
 };
@@ -67,7 +67,7 @@ pub(super) const SERVICE_BUS_OUTPUT: Kind = Kind {
         DATA_TYPE,
     ],
     one_of: &[&["queueName"], &["topicName"]],
-    data: "`Json<T>`, `String`, `Vec<u8>`, `Vec<_>` of those",
+    data: "`Json<T>`, `String`, `Vec<u8>`",
     summary: "messages to a Service Bus queue or topic",
     ..EMPTY
 };
@@ -105,7 +105,7 @@ pub(super) const EVENT_HUB_TRIGGER: Kind = Kind {
     provides: EVENT_HUB_DATA,
     payload_properties: true,
     retry: true,
-    data: "`EventHubBatch<T>` (`cardinality = \"many\"`), `EventHubEvent<T>`, `Json<Vec<T>>`, `Json<T>`, `String`",
+    data: "`EventHubBatch<B>` (`cardinality = \"many\"`, the default), `EventHubEvent<B>`, `Json<Vec<T>>`",
     summary: "events from an Event Hub (a batch unless `cardinality = \"one\"`)",
     ..EMPTY
 };
@@ -120,7 +120,7 @@ pub(super) const EVENT_HUB_OUTPUT: Kind = Kind {
         DATA_TYPE,
     ],
     renamed: &[("path", "eventHubName")],
-    data: "`Json<T>`, `String`, `Vec<u8>`, `Vec<_>` of those (one event each)",
+    data: "`Json<T>`, `String`, `Vec<u8>`",
     summary: "events to an Event Hub",
     ..EMPTY
 };
@@ -133,7 +133,7 @@ pub(super) const EVENT_GRID_TRIGGER: Kind = Kind {
     default_name: "event",
     provides: &["data", "subject", "topic", "eventType", "id"],
     payload_properties: true,
-    data: "`EventGridEvent<T>`, `CloudEvent<T>`, `Json<T>`",
+    data: "`EventGridEvent<T>`, `CloudEvent<T>`, `AnyEvent<T>`, `Json<T>`",
     summary: "an Event Grid event, in the Event Grid or CloudEvents schema",
     ..EMPTY
 };
@@ -149,7 +149,7 @@ pub(super) const EVENT_GRID_OUTPUT: Kind = Kind {
         DATA_TYPE,
     ],
     one_of: &[&["topicEndpointUri", "topicKeySetting"], &["connection"]],
-    data: "`Json<EventGridEvent<T>>`, `Json<CloudEvent<T>>`, `Vec<_>` of those",
+    data: "`EventGridEvent<T>`, `CloudEvent<T>`, a `Vec` of them",
     summary: "events published to a custom Event Grid topic (the endpoint and key settings, or an identity-based `connection`)",
     ..EMPTY
 };
@@ -199,7 +199,7 @@ pub(super) const KAFKA_TRIGGER: Kind = Kind {
     ],
     payload_properties: true,
     retry: true,
-    data: "`Json<T>`, `Json<Vec<T>>` (`cardinality = \"many\"`), `String`",
+    data: "`KafkaEvent<T>`, `Json<Vec<KafkaEvent<T>>>` (`cardinality = \"many\"`), `Json<T>`",
     summary: "events from a Kafka topic",
     ..EMPTY
 };
@@ -225,7 +225,7 @@ pub(super) const KAFKA_OUTPUT: Kind = Kind {
         int("lingerMs"),
         text("avroSchema"),
     ],
-    data: "`Json<T>`, `String`, `Vec<_>` of those",
+    data: "`Json<T>`, `String`",
     summary: "events to a Kafka topic",
     ..EMPTY
 };
@@ -248,7 +248,7 @@ pub(super) const RABBITMQ_TRIGGER: Kind = Kind {
         "basicProperties",
     ],
     payload_properties: true,
-    data: "`Json<T>`, `String`, `Vec<u8>`",
+    data: "`RabbitMqMessage<B>`, `Json<T>`, `String`",
     summary: "a message from a RabbitMQ queue",
     ..EMPTY
 };
@@ -261,7 +261,7 @@ pub(super) const RABBITMQ_OUTPUT: Kind = Kind {
         req("queueName", Check::Text),
         conn("connectionStringSetting"),
     ],
-    data: "`Json<T>`, `String`, `Vec<u8>`, `Vec<_>` of those",
+    data: "`Json<T>`, `String`, `Vec<u8>`",
     summary: "messages to a RabbitMQ queue",
     ..EMPTY
 };

@@ -28,7 +28,7 @@ pub(super) const SIGNALR_TRIGGER: Kind = Kind {
         "query",
     ],
     payload_properties: true,
-    data: "`Json<SignalRInvocation>`",
+    data: "`SignalRInvocationContext`, `Json<T>`",
     summary: "a client event or message of a serverless SignalR hub",
     ..EMPTY
 };
@@ -45,7 +45,7 @@ pub(super) const SIGNALR_CONNECTION_INFO: Kind = Kind {
         conn("connectionStringSetting"),
     ],
     default_name: "",
-    data: "`Json<SignalRConnectionInfo>`",
+    data: "`SignalRConnectionInfo`",
     summary: "the URL and access token a client needs to connect (for a negotiate function)",
     ..EMPTY
 };
@@ -55,7 +55,7 @@ pub(super) const SIGNALR_OUTPUT: Kind = Kind {
     type_name: "signalR",
     role: Role::Output,
     settings: &[req("hubName", Check::Text), conn("connectionStringSetting")],
-    data: "`Json<SignalRMessage>`, `Json<SignalRGroupAction>`, `Vec<_>` of those",
+    data: "`SignalRMessage`, `SignalRGroupAction`, a `Vec` of them",
     summary: "messages and group actions sent through a SignalR hub",
     ..EMPTY
 };
@@ -71,7 +71,7 @@ pub(super) const SEND_GRID_OUTPUT: Kind = Kind {
         text("subject"),
         text("text"),
     ],
-    data: "`Json<SendGridMessage>`",
+    data: "`SendGridMessage`, a `Vec` of them",
     summary: "an email sent with SendGrid (`api_key` names the app setting holding the key)",
     ..EMPTY
 };
@@ -91,7 +91,7 @@ pub(super) const TWILIO_SMS_OUTPUT: Kind = Kind {
         ("accountSid", "accountSidSetting"),
         ("authToken", "authTokenSetting"),
     ],
-    data: "`Json<TwilioSms>`",
+    data: "`TwilioSms`, a `Vec` of them",
     summary: "a text message sent with Twilio",
     ..EMPTY
 };

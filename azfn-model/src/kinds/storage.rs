@@ -41,7 +41,7 @@ pub(super) const QUEUE_OUTPUT: Kind = Kind {
         DATA_TYPE,
     ],
     local: Local::Emulated,
-    data: "`Json<T>`, `String`, `Vec<u8>`, `Vec<_>` of those (one message each)",
+    data: "`Json<T>`, `String`, `Vec<u8>`",
     summary: "messages to a storage queue",
     ..EMPTY
 };
@@ -100,7 +100,7 @@ pub(super) const TABLE_INPUT: Kind = Kind {
         conn("connection"),
     ],
     default_name: "",
-    data: "`Json<TableEntity<T>>`, `Json<Vec<TableEntity<T>>>`, `serde_json::Value`",
+    data: "`TableEntity<T>`, `Json<Vec<TableEntity<T>>>`, `Json<T>`",
     summary: "one entity (`partition_key` and `row_key`) or a query of a storage or Cosmos DB table",
     ..EMPTY
 };
@@ -115,7 +115,7 @@ pub(super) const TABLE_OUTPUT: Kind = Kind {
         text("rowKey"),
         conn("connection"),
     ],
-    data: "`Json<TableEntity<T>>`, `Json<Vec<TableEntity<T>>>`",
+    data: "`TableEntity<T>`, a `Vec` of them",
     summary: "entities written to a table",
     ..EMPTY
 };

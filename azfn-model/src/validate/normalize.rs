@@ -93,10 +93,13 @@ pub fn normalize(spec: &mut FunctionSpec) -> Vec<ModelError> {
                 }
                 (Ty::Str, Value::Str(s)) => match setting.check {
                     Check::Queue => {
-                        let has_upper =
-                            s.chars().any(|c| c.is_ascii_uppercase()) && !s.contains(['{', '%']);
+                        let lower = s.to_ascii_lowercase();
+                        // Only when lowercasing is all it takes; otherwise the validator
+                        // reports the name as written.
+                        let has_upper = s.chars().any(|c| c.is_ascii_uppercase())
+                            && !s.contains(['{', '%'])
+                            && crate::names::check_queue_name(&lower).is_ok();
                         if has_upper {
-                            let lower = s.to_ascii_lowercase();
                             warnings.push(ModelError {
                                 at,
                                 message: format!(
