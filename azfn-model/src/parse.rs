@@ -195,7 +195,7 @@ pub fn analyze(
                 cx.error(
                     ident.span(),
                     format!(
-                        "parameter `{ident}` matches no binding: the trigger is already `{}`; declare an input binding named `{binding}`, e.g. `#[blob_input(name = \"{binding}\", path = \"...\")]`",
+                        "parameter `{ident}` matches no binding: the trigger is already `{}`; declare an input binding named `{binding}`, e.g. `#[blob_input(name = \"{binding}\", path = \"...\")]`; if it is the invocation context or a state under another name, write its type as `Context` or `State<...>`",
                         trigger_name.as_ref().map_or("", |(n, _)| n.as_str())
                     ),
                 );
@@ -357,7 +357,8 @@ fn binding_span(spans: &[BindingSpans], index: usize, key: Option<&str>) -> Span
         return Span::call_site();
     };
     match key {
-        Some("name") | None => b.name.unwrap_or(b.attr),
+        Some("name") => b.name.unwrap_or(b.attr),
+        None => b.attr,
         Some(key) => b.keys.get(key).copied().unwrap_or(b.attr),
     }
 }
@@ -652,7 +653,14 @@ fn generic(
     spans.keys.insert("type".into(), type_span);
     let lower = type_name.to_ascii_lowercase();
     let is_trigger = lower.ends_with("trigger");
-    if role == Role::Trigger && lower == "http" {
+    let known = kinds::KINDS.iter().any(|k| k.answers_to(&type_name));
+    let near = kinds::nearest(&type_name, kinds::KINDS.iter().map(|k| k.type_name));
+    if let (false, false, Some(near)) = (unchecked, known, near) {
+        cx.error(
+            type_span,
+            format!("`#[{attr}]`: unknown binding type `{type_name}`; did you mean `{near}`? (for a private extension's type, add `unchecked = true`)"),
+        );
+    } else if role == Role::Trigger && lower == "http" {
         cx.error(
             type_span,
             format!("`{type_name}` is the response binding of HTTP-triggered functions, not a trigger; use `#[http_trigger]`, which adds the `http` output `res`"),
@@ -667,22 +675,30 @@ fn generic(
             type_span,
             format!("`{type_name}` is a trigger; declare it with `#[generic_trigger(type = \"{type_name}\", ...)]` instead of `#[binding]`"),
         );
-    } else if !unchecked && !kinds::KINDS.iter().any(|k| k.answers_to(&type_name)) {
-        let candidates = kinds::KINDS
-            .iter()
-            .filter(|k| (k.role == Role::Trigger) == is_trigger)
-            .map(|k| k.type_name);
-        let hint = match kinds::nearest(&type_name, candidates) {
-            Some(near) => format!("did you mean `{near}`? "),
-            None => String::new(),
-        };
+    } else if !unchecked && !known {
         cx.error(
             type_span,
-            format!("`#[{attr}]`: unknown binding type `{type_name}`; {hint}azfn checks the types of the extension bundle; for a private extension, add `unchecked = true`"),
+            format!("`#[{attr}]`: unknown binding type `{type_name}`; azfn checks the types of the extension bundle; for a private extension's type, add `unchecked = true`"),
         );
     }
+    // A near-miss of a known setting is a typo, reported on its token.
+    let kind = kinds::KINDS
+        .iter()
+        .find(|k| k.answers_to(&type_name) && (k.role == Role::Trigger) == is_trigger);
     let mut settings = Vec::new();
     for (key, value, span) in props {
+        if let Some(kind) = kind
+            && kind.setting(&key).is_none()
+            && let Some(near) = kinds::nearest(&key, kind.settings.iter().map(|s| s.json))
+        {
+            cx.error(
+                span,
+                format!(
+                    "`{type_name}` has no setting `{key}`; did you mean `{}`?",
+                    Setting::arg_name(near)
+                ),
+            );
+        }
         spans.keys.insert(key.to_string(), span);
         settings.push((key, value));
     }

@@ -209,3 +209,21 @@ fn the_table_covers_more_than_the_catalog_only_where_the_extensions_do() {
         .collect();
     assert_eq!(extra, ["eventGrid", "rabbitMQ", "signalRTrigger"]);
 }
+
+#[test]
+fn the_readme_binding_table_is_the_table() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let start = "<!-- binding table: generated from azfn_model::kinds::markdown_table() -->\n";
+    let end = "<!-- end of binding table -->";
+    let table = readme
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(table, _)| table);
+    let expected = kinds::markdown_table();
+    assert_eq!(
+        table,
+        Some(expected.as_str()),
+        "README.md's binding table is out of date; replace it with:\n{expected}"
+    );
+}

@@ -1,3 +1,7 @@
+#![deny(warnings)]
+
+// A method listed twice builds: azfn writes it once, and the build helper warns.
+
 use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
 
 #[http_trigger(methods = ["get", "GET"])]
