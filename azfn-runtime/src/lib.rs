@@ -158,6 +158,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod bindings;
 mod body;
 mod context;
 mod decode;
