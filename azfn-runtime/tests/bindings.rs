@@ -8,6 +8,7 @@
 use azfn_runtime::bindings::cosmos::CosmosDocument;
 use azfn_runtime::bindings::event_grid::{AnyEvent, CloudEvent, EventGridEvent};
 use azfn_runtime::bindings::event_hubs::{EventHubBatch, EventHubEvent};
+use azfn_runtime::bindings::kafka::KafkaEvent;
 use azfn_runtime::bindings::service_bus::{ServiceBusBatch, ServiceBusMessage};
 use azfn_runtime::bindings::signalr::{
     GroupAction, SignalRConnectionInfo, SignalRGroupAction, SignalRMessage,
@@ -407,6 +408,7 @@ async fn an_event_hubs_batch_of_three_with_per_event_metadata() {
         })
     );
     assert_eq!(got["other"], json!(["sys"]));
+    assert_eq!(got["partition"]["id"], "3");
 
     let bodies = run("eh_bodies", fixture!("event_hubs/batch.json")).await;
     assert_eq!(
@@ -459,6 +461,88 @@ async fn bad_event_hubs_payloads_name_the_binding_and_the_field() {
     )
     .await;
     assert!(err.contains("take EventHubBatch<B>"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka.
+
+#[derive(Debug, Deserialize, Serialize)]
+struct PageView {
+    userid: String,
+    regionid: String,
+}
+
+#[generic_trigger(type = "kafkaTrigger", brokerList = "BrokerList", topic = "pageviews")]
+async fn kafka_one(record: KafkaEvent<PageView>, ctx: Context) {
+    ctx.log(json!({
+        "value": record.value,
+        "key": record.key,
+        "offset": record.offset,
+        "partition": record.partition,
+        "topic": record.topic,
+        "timestamp": record.timestamp,
+        "traceparent": record.header("traceparent").and_then(|h| h.text()),
+    }));
+}
+
+#[generic_trigger(
+    type = "kafkaTrigger",
+    brokerList = "BrokerList",
+    topic = "pageviews",
+    cardinality = "many"
+)]
+async fn kafka_many(records: Json<Vec<KafkaEvent>>, ctx: Context) {
+    let list: Vec<Value> = records
+        .iter()
+        .map(|r| json!([r.offset, r.key, r.value, r.headers.len()]))
+        .collect();
+    ctx.log(json!(list));
+}
+
+#[tokio::test]
+async fn kafka_records() {
+    let got = run("kafka_one", fixture!("kafka/event.json")).await;
+    assert_eq!(
+        got,
+        json!({
+            "value": {"userid": "User_1", "regionid": "Region_4"},
+            "key": "user-1", "offset": 364, "partition": 0, "topic": "pageviews",
+            "timestamp": "2024-10-24T12:00:00.123Z",
+            "traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        })
+    );
+
+    let got = run("kafka_many", fixture!("kafka/batch.json")).await;
+    assert_eq!(
+        got,
+        json!([
+            [
+                364,
+                "user-1",
+                "{\"registertime\":1729771200123,\"userid\":\"User_1\",\"regionid\":\"Region_4\",\"gender\":\"FEMALE\"}",
+                1
+            ],
+            [
+                365,
+                null,
+                "{\"registertime\":1729771200456,\"userid\":\"User_2\",\"regionid\":\"Region_1\",\"gender\":\"MALE\"}",
+                0
+            ],
+        ])
+    );
+
+    let bad = patched(
+        fixture!("kafka/event.json"),
+        "/Data/record",
+        json!("{\"Offset\":1,\"Value\":\"{\\\"userid\\\":\\\"u\\\"}\"}"),
+    );
+    let err = refused("kafka_one", &bad).await;
+    assert!(
+        err.starts_with(
+            "binding `record`: expected JSON for `KafkaEvent<PageView>`: missing field `regionid`"
+        ),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

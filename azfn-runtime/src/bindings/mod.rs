@@ -12,6 +12,7 @@
 //! | [`event_grid::EventGridEvent<T>`], [`event_grid::CloudEvent<T>`] (or a `Vec` of them) | `eventGrid` | out |
 //! | [`table::TableEntity<T>`] (or `Json<Vec<TableEntity<T>>>`) | `table` | in |
 //! | [`table::TableEntity<T>`] (or a `Vec`) | `table` | out |
+//! | [`kafka::KafkaEvent<T>`] (or `Json<Vec<KafkaEvent<T>>>`) | `kafkaTrigger` | in |
 //! | [`signalr::SignalRConnectionInfo`] | `signalRConnectionInfo` | in |
 //! | [`signalr::SignalRMessage`], [`signalr::SignalRGroupAction`] (or a `Vec`) | `signalR` | out |
 //!
@@ -32,6 +33,7 @@ mod fields;
 pub mod cosmos;
 pub mod event_grid;
 pub mod event_hubs;
+pub mod kafka;
 pub mod service_bus;
 pub mod signalr;
 pub mod table;
