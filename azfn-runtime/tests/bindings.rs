@@ -9,11 +9,13 @@ use azfn_runtime::bindings::cosmos::CosmosDocument;
 use azfn_runtime::bindings::event_grid::{AnyEvent, CloudEvent, EventGridEvent};
 use azfn_runtime::bindings::event_hubs::{EventHubBatch, EventHubEvent};
 use azfn_runtime::bindings::kafka::KafkaEvent;
+use azfn_runtime::bindings::sendgrid::{EmailAddress, SendGridMessage};
 use azfn_runtime::bindings::service_bus::{ServiceBusBatch, ServiceBusMessage};
 use azfn_runtime::bindings::signalr::{
     GroupAction, SignalRConnectionInfo, SignalRGroupAction, SignalRMessage,
 };
 use azfn_runtime::bindings::table::TableEntity;
+use azfn_runtime::bindings::twilio::TwilioSms;
 use azfn_runtime::testing::{TestApp, TestInvocation};
 use azfn_runtime::{Context, Json, binding, generic_trigger, queue_trigger};
 use serde::{Deserialize, Serialize};
@@ -932,5 +934,76 @@ async fn event_grid_events_out_in_either_schema() {
                 "datacontenttype": "application/json", "data": {"id": 1},
             },
         ])
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// SendGrid and Twilio outputs.
+
+#[queue_trigger(queue_name = "mail")]
+#[binding(
+    type = "sendGrid",
+    direction = "out",
+    name = "$return",
+    apiKey = "SendGridApiKey",
+    from = "orders@contoso.com"
+)]
+async fn mail(email: String) -> Vec<SendGridMessage> {
+    vec![
+        SendGridMessage::new()
+            .to(email)
+            .subject("Your order")
+            .text("Thank you.")
+            .html("<p>Thank you.</p>"),
+        SendGridMessage::new()
+            .to(EmailAddress::named("ops@contoso.com", "Ops"))
+            .from("orders@contoso.com"),
+    ]
+}
+
+#[queue_trigger(queue_name = "sms")]
+#[binding(
+    type = "twilioSms",
+    direction = "out",
+    name = "$return",
+    accountSidSetting = "TwilioAccountSid",
+    authTokenSetting = "TwilioAuthToken",
+    from = "+15555550100"
+)]
+async fn sms(phone: String) -> TwilioSms {
+    TwilioSms::new(phone, "Your order has shipped.")
+}
+
+#[tokio::test]
+async fn sendgrid_and_twilio_messages_out() {
+    let outcome = TestApp::new()
+        .queue("mail", "ferris@example.com")
+        .await
+        .unwrap();
+    assert!(outcome.is_success(), "{outcome:?}");
+    let sent: Value = outcome.return_value().unwrap().json().unwrap();
+    assert_eq!(
+        sent,
+        json!([
+            {
+                "personalizations": [{"to": [{"email": "ferris@example.com"}]}],
+                "subject": "Your order",
+                "content": [
+                    {"type": "text/plain", "value": "Thank you."},
+                    {"type": "text/html", "value": "<p>Thank you.</p>"},
+                ],
+            },
+            {
+                "personalizations": [{"to": [{"email": "ops@contoso.com", "name": "Ops"}]}],
+                "from": {"email": "orders@contoso.com"},
+            },
+        ])
+    );
+
+    let outcome = TestApp::new().queue("sms", "+15555550123").await.unwrap();
+    let sent: Value = outcome.return_value().unwrap().json().unwrap();
+    assert_eq!(
+        sent,
+        json!({"to": "+15555550123", "body": "Your order has shipped."})
     );
 }

@@ -15,6 +15,8 @@
 //! | [`kafka::KafkaEvent<T>`] (or `Json<Vec<KafkaEvent<T>>>`) | `kafkaTrigger` | in |
 //! | [`signalr::SignalRConnectionInfo`] | `signalRConnectionInfo` | in |
 //! | [`signalr::SignalRMessage`], [`signalr::SignalRGroupAction`] (or a `Vec`) | `signalR` | out |
+//! | [`sendgrid::SendGridMessage`] (or a `Vec`) | `sendGrid` | out |
+//! | [`twilio::TwilioSms`] (or a `Vec`) | `twilioSms` | out |
 //!
 //! The raw forms always work too: `serde_json::Value`, `String`, `Bytes`, `Vec<u8>` and
 //! [`Json<T>`](crate::Json) for any binding, and [`Metadata`](crate::Metadata) for all trigger
@@ -34,9 +36,11 @@ pub mod cosmos;
 pub mod event_grid;
 pub mod event_hubs;
 pub mod kafka;
+pub mod sendgrid;
 pub mod service_bus;
 pub mod signalr;
 pub mod table;
+pub mod twilio;
 
 pub use self::body::MessageBody;
 
