@@ -14,6 +14,7 @@
 //! | [`table::TableEntity<T>`] (or a `Vec`) | `table` | out |
 //! | [`kafka::KafkaEvent<T>`] (or `Json<Vec<KafkaEvent<T>>>`) | `kafkaTrigger` | in |
 //! | [`signalr::SignalRConnectionInfo`] | `signalRConnectionInfo` | in |
+//! | [`signalr::SignalRInvocationContext`] | `signalRTrigger` | in |
 //! | [`signalr::SignalRMessage`], [`signalr::SignalRGroupAction`] (or a `Vec`) | `signalR` | out |
 //! | [`sendgrid::SendGridMessage`] (or a `Vec`) | `sendGrid` | out |
 //! | [`twilio::TwilioSms`] (or a `Vec`) | `twilioSms` | out |

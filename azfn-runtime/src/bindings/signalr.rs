@@ -1,5 +1,6 @@
-//! Azure SignalR Service (`signalRConnectionInfo` input, `signalR` output):
-//! [`SignalRConnectionInfo`], [`SignalRMessage`], [`SignalRGroupAction`].
+//! Azure SignalR Service (`signalRConnectionInfo` input, `signalR` output, `signalRTrigger`):
+//! [`SignalRConnectionInfo`], [`SignalRMessage`], [`SignalRGroupAction`],
+//! [`SignalRInvocationContext`].
 //!
 //! Shapes from the SignalR extension (`Azure/azure-sdk-for-net`,
 //! `sdk/signalr/Microsoft.Azure.WebJobs.Extensions.SignalRService/src/Bindings/`:
@@ -8,6 +9,8 @@
 //! POCO, embedded by the host, contract §4.2). For the output, the extension turns each JSON
 //! object it receives into a `SignalRMessage` or, failing that, a `SignalRGroupAction`
 //! (`SignalROutputConverter.cs`): return one value or a `Vec` of them.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -183,5 +186,59 @@ impl SignalRGroupAction {
     }
 }
 
-super::json_input!(SignalRConnectionInfo);
+/// What a `signalRTrigger` receives: a client's hub invocation (`category: messages`) or a
+/// connection event (`category: connections`, `event: connected`/`disconnected`).
+///
+/// The extension's `InvocationContext` (`TriggerBindings/Context/InvocationContext.cs` in the
+/// extension's source, `Azure/azure-sdk-for-net`, `sdk/signalr/`), serialized by
+/// `JObject.FromObject`, hence the PascalCase names; a script function receives that object
+/// (`SignalRTriggerBinding`). Whether the host sends it embedded or as text is not verified;
+/// both are read.
+///
+/// ```
+/// use azfn_runtime::bindings::signalr::SignalRInvocationContext;
+/// use azfn_runtime::Context;
+///
+/// // #[generic_trigger(type = "signalRTrigger", hubName = "chat", category = "messages",
+/// //     event = "broadcast", parameterNames = ["message"])]
+/// async fn on_broadcast(invocation: SignalRInvocationContext, ctx: Context) {
+///     ctx.log(format_args!("{:?} says {:?}", invocation.user_id, invocation.arguments));
+/// }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct SignalRInvocationContext {
+    /// `Arguments`: the invocation's arguments.
+    #[serde(rename = "Arguments", alias = "arguments", default)]
+    pub arguments: Vec<Value>,
+    /// `Error`: why a connection closed (disconnected events).
+    #[serde(rename = "Error", alias = "error", default)]
+    pub error: Option<String>,
+    /// `Category`: `connections` or `messages`.
+    #[serde(rename = "Category", alias = "category", default)]
+    pub category: Option<String>,
+    /// `Event`: `connected`, `disconnected`, or the hub method's name.
+    #[serde(rename = "Event", alias = "event", default)]
+    pub event: Option<String>,
+    /// `Hub`.
+    #[serde(rename = "Hub", alias = "hub", default)]
+    pub hub: Option<String>,
+    /// `ConnectionId`.
+    #[serde(rename = "ConnectionId", alias = "connectionId", default)]
+    pub connection_id: Option<String>,
+    /// `UserId`.
+    #[serde(rename = "UserId", alias = "userId", default)]
+    pub user_id: Option<String>,
+    /// `Headers` of the client's request (repeated names joined by commas).
+    #[serde(rename = "Headers", alias = "headers", default)]
+    pub headers: BTreeMap<String, String>,
+    /// `Query` of the client's connect request.
+    #[serde(rename = "Query", alias = "query", default)]
+    pub query: BTreeMap<String, String>,
+    /// `Claims` of the client (the first of each type).
+    #[serde(rename = "Claims", alias = "claims", default)]
+    pub claims: BTreeMap<String, String>,
+}
+
+super::json_input!(SignalRConnectionInfo, SignalRInvocationContext);
 super::json_output_value!(SignalRMessage, SignalRGroupAction);

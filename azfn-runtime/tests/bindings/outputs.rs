@@ -1,14 +1,16 @@
-//! SignalR connection info in; SignalR, Event Grid, SendGrid and Twilio messages out.
+//! SignalR connection info and trigger in; SignalR, Event Grid, SendGrid and Twilio messages
+//! out.
 
 use super::*;
 use azfn_runtime::bindings::event_grid::{AnyEvent, CloudEvent, EventGridEvent};
 use azfn_runtime::bindings::sendgrid::{EmailAddress, SendGridMessage};
 use azfn_runtime::bindings::signalr::{
-    GroupAction, SignalRConnectionInfo, SignalRGroupAction, SignalRMessage,
+    GroupAction, SignalRConnectionInfo, SignalRGroupAction, SignalRInvocationContext,
+    SignalRMessage,
 };
 use azfn_runtime::bindings::twilio::TwilioSms;
 use azfn_runtime::testing::TestApp;
-use azfn_runtime::{Context, binding, queue_trigger};
+use azfn_runtime::{Context, binding, generic_trigger, queue_trigger};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +93,40 @@ async fn signalr_connection_info_in_messages_out() {
         err.starts_with("binding `connectionInfo`: expected JSON for `SignalRConnectionInfo`: invalid type: integer `5`, expected a string"),
         "{err}"
     );
+}
+
+#[generic_trigger(
+    type = "signalRTrigger",
+    hubName = "chat",
+    category = "messages",
+    event = "broadcast"
+)]
+async fn on_broadcast(invocation: SignalRInvocationContext, ctx: Context) {
+    ctx.log(json!(invocation));
+}
+
+#[tokio::test]
+async fn a_signalr_trigger_invocation() {
+    let got = run("on_broadcast", fixture!("signalr/invocation.json")).await;
+    assert_eq!(
+        got,
+        json!({
+            "Arguments": ["hello", {"mood": "happy"}], "Error": null, "Category": "messages",
+            "Event": "broadcast", "Hub": "chat", "ConnectionId": "q3t1-connection",
+            "UserId": "ferris",
+            "Headers": {"Host": "chat.service.signalr.net", "User-Agent": "Microsoft SignalR/8.0"},
+            "Query": {"id": "q3t1"}, "Claims": {"nameid": "ferris"},
+        })
+    );
+    let as_text = patched(
+        fixture!("signalr/invocation.json"),
+        "/Data/invocation",
+        json!("{\"arguments\":[1],\"event\":\"connected\",\"category\":\"connections\"}"),
+    );
+    let got = run("on_broadcast", &as_text).await;
+    assert_eq!(got["Arguments"], json!([1]));
+    assert_eq!(got["Event"], "connected");
+    assert_eq!(got["Headers"], json!({}));
 }
 
 // ---------------------------------------------------------------------------------------------
