@@ -132,6 +132,19 @@ impl<'a> Fields<'a> {
             .ok_or_else(|| FieldError::new(name, expected, &value))
     }
 
+    /// A boolean field: a JSON boolean or the text `true`/`false` (any case).
+    pub(crate) fn bool(&self, key: &str) -> Result<Option<bool>, FieldError> {
+        let Some((name, value)) = self.get(key) else {
+            return Ok(None);
+        };
+        match &*value {
+            Value::Bool(b) => Ok(Some(*b)),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            other => Err(FieldError::new(name, "a boolean", other)),
+        }
+    }
+
     /// An object field (also when sent as JSON text).
     pub(crate) fn object(&self, key: &str) -> Result<Option<Map<String, Value>>, FieldError> {
         let Some((name, value)) = self.get(key) else {

@@ -12,6 +12,7 @@
 //! | [`event_grid::EventGridEvent<T>`], [`event_grid::CloudEvent<T>`] (or a `Vec` of them) | `eventGrid` | out |
 //! | [`table::TableEntity<T>`] (or `Json<Vec<TableEntity<T>>>`) | `table` | in |
 //! | [`table::TableEntity<T>`] (or a `Vec`) | `table` | out |
+//! | [`rabbitmq::RabbitMqMessage<B>`] | `rabbitMQTrigger` | in |
 //! | [`kafka::KafkaEvent<T>`] (or `Json<Vec<KafkaEvent<T>>>`) | `kafkaTrigger` | in |
 //! | [`signalr::SignalRConnectionInfo`] | `signalRConnectionInfo` | in |
 //! | [`signalr::SignalRInvocationContext`] | `signalRTrigger` | in |
@@ -37,6 +38,7 @@ pub mod cosmos;
 pub mod event_grid;
 pub mod event_hubs;
 pub mod kafka;
+pub mod rabbitmq;
 pub mod sendgrid;
 pub mod service_bus;
 pub mod signalr;

@@ -1,8 +1,10 @@
-//! Messaging triggers: Service Bus messages and batches, Event Hubs events and batches, Kafka records.
+//! Messaging triggers: Service Bus messages and batches, Event Hubs events and batches, Kafka
+//! records, RabbitMQ messages.
 
 use super::*;
 use azfn_runtime::bindings::event_hubs::{EventHubBatch, EventHubEvent};
 use azfn_runtime::bindings::kafka::KafkaEvent;
+use azfn_runtime::bindings::rabbitmq::RabbitMqMessage;
 use azfn_runtime::bindings::service_bus::{ServiceBusBatch, ServiceBusMessage};
 use azfn_runtime::{Context, Json, generic_trigger};
 use serde::{Deserialize, Serialize};
@@ -479,5 +481,52 @@ async fn kafka_records() {
             "binding `record`: expected JSON for `KafkaEvent<PageView>`: missing field `regionid`"
         ),
         "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// RabbitMQ.
+
+#[generic_trigger(
+    type = "rabbitMQTrigger",
+    queueName = "orders",
+    connectionStringSetting = "RabbitMQ"
+)]
+async fn rabbit(msg: RabbitMqMessage<Json<Order>>, ctx: Context) {
+    let p = &msg.properties;
+    ctx.log(json!({
+        "order": msg.body.0,
+        "consumer_tag": p.consumer_tag,
+        "delivery_tag": p.delivery_tag,
+        "redelivered": p.redelivered,
+        "exchange": p.exchange,
+        "routing_key": p.routing_key,
+        "message_id": p.basic_property("messageId"),
+        "headers": p.basic_property("Headers"),
+    }));
+}
+
+#[tokio::test]
+async fn a_rabbitmq_message_with_its_metadata() {
+    let got = run("rabbit", fixture!("rabbitmq/message.json")).await;
+    assert_eq!(
+        got,
+        json!({
+            "order": {"id": 1005, "quantity": 2, "color": "black"},
+            "consumer_tag": "amq.ctag-3Xk1", "delivery_tag": 7, "redelivered": false,
+            "exchange": "", "routing_key": "orders", "message_id": "m-7",
+            "headers": {"tenant": "a"},
+        })
+    );
+
+    let bad = patched(
+        fixture!("rabbitmq/message.json"),
+        "/Metadata/Redelivered",
+        json!("\"maybe\""),
+    );
+    let err = refused("rabbit", &bad).await;
+    assert_eq!(
+        err,
+        "binding `msg`: expected RabbitMQ message metadata: `Redelivered`: expected a boolean, found string \"maybe\""
     );
 }
