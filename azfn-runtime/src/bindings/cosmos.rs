@@ -14,9 +14,11 @@
 //! modelled: read it with `Json<Vec<serde_json::Value>>`.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// A Cosmos DB document: your type `T` (flattened: its fields are the document's) plus the
-/// system properties. Unknown fields go to `T` (a `serde_json::Map` keeps them all).
+/// system properties. Unknown fields go to `T` (the default, a `serde_json::Map`, keeps them
+/// all).
 ///
 /// `T` should take `id` itself if it needs it: `CosmosDocument` leaves it to `T`.
 ///
@@ -37,7 +39,7 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
-pub struct CosmosDocument<T> {
+pub struct CosmosDocument<T = Map<String, Value>> {
     /// The document's own fields.
     #[serde(flatten)]
     pub body: T,

@@ -269,6 +269,17 @@ impl<B> EventHubBatch<B> {
     }
 }
 
+impl<B> From<Vec<EventHubEvent<B>>> for EventHubBatch<B> {
+    /// A batch of these events, for tests.
+    fn from(events: Vec<EventHubEvent<B>>) -> Self {
+        Self {
+            events,
+            partition_context: None,
+            other: Map::new(),
+        }
+    }
+}
+
 impl<B> Deref for EventHubBatch<B> {
     type Target = [EventHubEvent<B>];
 

@@ -256,6 +256,16 @@ impl<B> ServiceBusBatch<B> {
     }
 }
 
+impl<B> From<Vec<ServiceBusMessage<B>>> for ServiceBusBatch<B> {
+    /// A batch of these messages, for tests.
+    fn from(messages: Vec<ServiceBusMessage<B>>) -> Self {
+        Self {
+            messages,
+            other: Map::new(),
+        }
+    }
+}
+
 impl<B> Deref for ServiceBusBatch<B> {
     type Target = [ServiceBusMessage<B>];
 
