@@ -10,6 +10,7 @@
 //! | `Json<Vec<`[`cosmos::CosmosDocument<T>`]`>>` | `cosmosDBTrigger`, `cosmosDB` | in |
 //! | [`event_grid::EventGridEvent<T>`], [`event_grid::CloudEvent<T>`], [`event_grid::AnyEvent<T>`] | `eventGridTrigger` | in |
 //! | [`event_grid::EventGridEvent<T>`], [`event_grid::CloudEvent<T>`] (or a `Vec` of them) | `eventGrid` | out |
+//! | `Json<Vec<`[`sql::SqlChange<T>`]`>>` | `sqlTrigger` | in |
 //! | [`table::TableEntity<T>`] (or `Json<Vec<TableEntity<T>>>`) | `table` | in |
 //! | [`table::TableEntity<T>`] (or a `Vec`) | `table` | out |
 //! | [`rabbitmq::RabbitMqMessage<B>`] | `rabbitMQTrigger` | in |
@@ -42,6 +43,7 @@ pub mod rabbitmq;
 pub mod sendgrid;
 pub mod service_bus;
 pub mod signalr;
+pub mod sql;
 pub mod table;
 pub mod twilio;
 

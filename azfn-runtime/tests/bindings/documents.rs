@@ -1,8 +1,10 @@
-//! Documents and events: Cosmos DB change feeds, Event Grid events in both schemas, Table entities in and out.
+//! Documents, rows and events: Cosmos DB change feeds, Azure SQL changes, Event Grid events in
+//! both schemas, Table entities in and out.
 
 use super::*;
 use azfn_runtime::bindings::cosmos::CosmosDocument;
 use azfn_runtime::bindings::event_grid::{AnyEvent, CloudEvent, EventGridEvent};
+use azfn_runtime::bindings::sql::{SqlChange, SqlChangeOperation};
 use azfn_runtime::bindings::table::TableEntity;
 use azfn_runtime::testing::TestApp;
 use azfn_runtime::{Context, Json, binding, generic_trigger, queue_trigger};
@@ -66,6 +68,71 @@ async fn a_cosmos_change_feed() {
         err.starts_with(
             "binding `docs`: expected JSON for `Vec<CosmosDocument<Doc>>`: missing field `status`"
         ),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Azure SQL.
+
+#[derive(Debug, Deserialize, Serialize)]
+struct ToDo {
+    #[serde(rename = "Id")]
+    id: String,
+    title: Option<String>,
+    completed: Option<bool>,
+}
+
+#[generic_trigger(
+    type = "sqlTrigger",
+    tableName = "dbo.ToDo",
+    connectionStringSetting = "SqlConnectionString"
+)]
+async fn todo_changes(changes: Json<Vec<SqlChange<ToDo>>>, ctx: Context) {
+    let list: Vec<Value> = changes
+        .iter()
+        .map(|c| {
+            let op = match c.operation {
+                SqlChangeOperation::Insert => "insert",
+                SqlChangeOperation::Update => "update",
+                SqlChangeOperation::Delete => "delete",
+            };
+            json!([op, c.item.id, c.item.title, c.item.completed])
+        })
+        .collect();
+    ctx.log(json!(list));
+}
+
+#[tokio::test]
+async fn sql_changes() {
+    let got = run("todo_changes", fixture!("sql/changes.json")).await;
+    assert_eq!(
+        got,
+        json!([
+            [
+                "insert",
+                "6a4e8a1e-2b8c-4f7e-9a41-8d6e3b1c0a01",
+                "Buy milk",
+                false
+            ],
+            [
+                "update",
+                "6a4e8a1e-2b8c-4f7e-9a41-8d6e3b1c0a02",
+                "Walk the dog",
+                true
+            ],
+            ["delete", "6a4e8a1e-2b8c-4f7e-9a41-8d6e3b1c0a03", null, null],
+        ])
+    );
+
+    let bad = patched(
+        fixture!("sql/changes.json"),
+        "/Data/changes",
+        json!("[{\"Operation\":7,\"Item\":{\"Id\":\"x\"}}]"),
+    );
+    let err = refused("todo_changes", &bad).await;
+    assert!(
+        err.starts_with("binding `changes`: expected JSON for `Vec<SqlChange<ToDo>>`: expected an operation (0 insert, 1 update, 2 delete), found 7"),
         "{err}"
     );
 }
