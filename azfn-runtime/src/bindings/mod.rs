@@ -7,14 +7,14 @@
 //! | [`service_bus::ServiceBusBatch<B>`] | `serviceBusTrigger` (`cardinality: many`) | in |
 //! | [`event_hubs::EventHubEvent<B>`] | `eventHubTrigger` (`cardinality: one`) | in |
 //! | [`event_hubs::EventHubBatch<B>`] | `eventHubTrigger` (`cardinality: many`) | in |
+//! | [`kafka::KafkaEvent<T>`] (or `Json<Vec<KafkaEvent<T>>>`) | `kafkaTrigger` | in |
+//! | [`rabbitmq::RabbitMqMessage<B>`] | `rabbitMQTrigger` | in |
 //! | `Json<Vec<`[`cosmos::CosmosDocument<T>`]`>>` | `cosmosDBTrigger`, `cosmosDB` | in |
 //! | [`event_grid::EventGridEvent<T>`], [`event_grid::CloudEvent<T>`], [`event_grid::AnyEvent<T>`] | `eventGridTrigger` | in |
 //! | [`event_grid::EventGridEvent<T>`], [`event_grid::CloudEvent<T>`] (or a `Vec` of them) | `eventGrid` | out |
 //! | `Json<Vec<`[`sql::SqlChange<T>`]`>>` | `sqlTrigger` | in |
 //! | [`table::TableEntity<T>`] (or `Json<Vec<TableEntity<T>>>`) | `table` | in |
 //! | [`table::TableEntity<T>`] (or a `Vec`) | `table` | out |
-//! | [`rabbitmq::RabbitMqMessage<B>`] | `rabbitMQTrigger` | in |
-//! | [`kafka::KafkaEvent<T>`] (or `Json<Vec<KafkaEvent<T>>>`) | `kafkaTrigger` | in |
 //! | [`signalr::SignalRConnectionInfo`] | `signalRConnectionInfo` | in |
 //! | [`signalr::SignalRInvocationContext`] | `signalRTrigger` | in |
 //! | [`signalr::SignalRMessage`], [`signalr::SignalRGroupAction`] (or a `Vec`) | `signalR` | out |
@@ -25,12 +25,13 @@
 //! [`Json<T>`](crate::Json) for any binding, and [`Metadata`](crate::Metadata) for all trigger
 //! metadata.
 //!
-//! Each shape is taken from the extension's source (named in each module); the fixtures the
-//! tests decode are under `azfn-runtime/tests/fixtures/<extension>/`, each with a README naming
-//! its source. Where the exact custom-handler payload is derived (the host's encoding rules of
-//! contract §4.2 applied to the extension's binding data) rather than captured, the module says
-//! so, and the types are lenient: absent values are `None` or empty, unknown fields are kept,
-//! never an error.
+//! Each shape is taken from the extension's source, named in each module. No captured
+//! custom-handler payload was available for these extensions, so the fixtures the tests decode
+//! (`azfn-runtime/tests/fixtures/<extension>/`, each with a README naming its sources) are
+//! derived: the extension's values encoded with the host's rules (contract §4.2). Where a
+//! detail of that derivation is not verified, the module says so. The types are lenient:
+//! absent values are `None` or empty, unknown fields are kept or ignored, never an error; a
+//! value of the wrong type is an error that names the binding and the field.
 
 mod body;
 mod fields;
