@@ -30,8 +30,9 @@
 //! (`azfn-runtime/tests/fixtures/<extension>/`, each with a README naming its sources) are
 //! derived: the extension's values encoded with the host's rules (contract §4.2). Where a
 //! detail of that derivation is not verified, the module says so. The types are lenient:
-//! absent values are `None` or empty, unknown fields are kept or ignored, never an error; a
-//! value of the wrong type is an error that names the binding and the field.
+//! absent metadata is `None` or empty, and unknown fields are kept or ignored, never an error;
+//! a missing required field (an event's `id`, an entity's keys) or a value of the wrong type is
+//! an error that names the binding and the field.
 
 mod body;
 mod fields;
