@@ -48,6 +48,11 @@
 //! host's double encoding of strings and numbers (`"\"HelloWorld\""`) is undone for you, and
 //! `binary` data is base64-decoded.
 //!
+//! Typed data for the extension bundle's bindings is in [`bindings`]: Service Bus messages
+//! and batches with their metadata, Event Hubs events and batches, Cosmos DB documents, Event
+//! Grid events in either schema, Kafka records, Table entities, SignalR connection info and
+//! messages.
+//!
 //! Shared state set with [`App::state`] is read with a `State<T>` parameter, checked when the
 //! app starts (a missing `T` is a start-up error naming the function and the type), or
 //! unchecked with [`Context::state`].
@@ -158,6 +163,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod bindings;
 mod body;
 mod context;
 mod decode;
