@@ -169,6 +169,7 @@ mod invocation;
 mod json;
 mod logging;
 mod manifest;
+pub mod middleware;
 mod output;
 mod panic;
 mod payload;
