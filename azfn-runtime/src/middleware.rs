@@ -192,6 +192,15 @@ impl crate::App {
     }
 }
 
+impl From<HttpResponse> for Response<Body> {
+    /// The same response as an `http::Response`, for a forwarding-mode layer's answer (a
+    /// response whose builder failed, such as an invalid header, becomes a `500` naming the
+    /// problem).
+    fn from(response: HttpResponse) -> Self {
+        crate::server::to_hyper(response)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Type-erased services.
 
