@@ -13,7 +13,8 @@
 //! - **Forwarding mode**: the service receives the client's request as the host forwarded it
 //!   (body already read, within [`App::body_limit`]) and answers it: `tower-http` layers apply
 //!   unchanged, and a layer's own response (a `401`, a CORS preflight answer, a `408`) is sent
-//!   as it is. A layer that builds a new request must keep the original's extensions: they
+//!   as it is. The request's extensions hold the [`FunctionName`] it was routed to (for
+//!   metrics, say). A layer that builds a new request must keep the original's extensions: they
 //!   carry the invocation.
 //! - **Payload mode**: the service receives the [`Invocation`] (the function, the invocation
 //!   id, the `Data`/`Metadata`; [`Invocation::http_request`] gives an HTTP trigger's request)
@@ -33,7 +34,7 @@
 //! concurrency limit is per function; share an `Arc` between the layers for app-wide state.
 //! The last layer added is the outermost (it sees the invocation first); pass a
 //! `tower::ServiceBuilder` to add several in reading order. Layers apply in the test kit
-//! ([`testing::TestApp`](crate::testing) has the same methods) and run inside the invocation's
+//! (`testing::TestApp`, feature `testing`, has the same methods) and run inside the invocation's
 //! log scope: their `tracing` events go into the invocation's logs.
 //!
 //! With no layer, an invocation calls the function directly: layers cost nothing unless used.
@@ -131,6 +132,18 @@ use crate::output::{FunctionResult, OutputValue, failure_response};
 pub use crate::registry::Outcome;
 use crate::registry::{BoxFuture, OutcomeKind, Registration, box_future};
 use crate::shared::Shared;
+
+/// The function a forwarded request was routed to, in the request's extensions (a payload-mode
+/// layer has [`Invocation::function_name`]).
+///
+/// ```
+/// # use azfn_runtime::middleware::FunctionName;
+/// fn function_of<B>(req: &azfn_runtime::http::Request<B>) -> &'static str {
+///     req.extensions().get::<FunctionName>().map_or("unknown", |f| f.0)
+/// }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FunctionName(pub &'static str);
 
 /// The error of a layered service: any error, boxed (as `tower::BoxError`).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -672,6 +685,8 @@ impl Layers {
         let expose = self.expose_errors;
         let sink = call.sink.clone();
         let mut request = Request::from_parts(parts, Body::from(body));
+        let spec: &'static azfn_model::FunctionSpec = reg.spec;
+        request.extensions_mut().insert(FunctionName(&spec.name));
         request.extensions_mut().insert(call);
         async move {
             let Some(service) = service else {

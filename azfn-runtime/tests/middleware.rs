@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use azfn_runtime::middleware::{BoxError, Outcome};
+use azfn_runtime::middleware::{BoxError, FunctionName, Outcome};
 use azfn_runtime::testing::{TestApp, TestMessage, TestRequest};
 use azfn_runtime::{
     App, Body, Error, HttpRequest, HttpResponse, Invocation, Rejection, http_trigger, queue_trigger,
@@ -541,5 +541,50 @@ async fn the_last_layer_added_runs_first() -> Result<(), Error> {
     let app = TestApp::new().layer(Mark("inner")).layer(Mark("outer"));
     let done = app.queue("job", TestMessage::text("h")).await?;
     assert_eq!(done.logs(), ["layer outer", "layer inner", "job h"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn forwarded_requests_name_their_function() -> Result<(), Error> {
+    /// Answers with the function's name in `x-function`.
+    #[derive(Clone)]
+    struct NameIt;
+    #[derive(Clone)]
+    struct Named<S>(S);
+    impl<S> Layer<S> for NameIt {
+        type Service = Named<S>;
+        fn layer(&self, inner: S) -> Named<S> {
+            Named(inner)
+        }
+    }
+    impl<S> Service<Request<Body>> for Named<S>
+    where
+        S: Service<Request<Body>, Response = Response<Body>, Error = BoxError>,
+        S::Future: Send + 'static,
+    {
+        type Response = Response<Body>;
+        type Error = BoxError;
+        type Future = BoxFut<Response<Body>>;
+        fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+            self.0.poll_ready(cx)
+        }
+        fn call(&mut self, req: Request<Body>) -> Self::Future {
+            let name = req
+                .extensions()
+                .get::<FunctionName>()
+                .map_or("none", |f| f.0);
+            let future = self.0.call(req);
+            Box::pin(async move {
+                let mut res = future.await?;
+                res.headers_mut().insert("x-function", name.parse()?);
+                Ok(res)
+            })
+        }
+    }
+
+    let app = TestApp::new().forwarding(true).forwarded_layer(NameIt);
+    let res = app.http(TestRequest::get("/api/secret")).await?;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.header("x-function"), Some("secret"));
     Ok(())
 }

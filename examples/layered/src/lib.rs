@@ -28,6 +28,18 @@ pub fn app(api_key: impl Into<String>) -> App {
         .layer(TimeoutLayer::new(TIMEOUT))
 }
 
+/// The API key from the app setting `API_KEY`, read through `lookup` (pass
+/// `|name| std::env::var(name).ok()`); a missing or empty one is an error that says where to set
+/// it.
+pub fn api_key(lookup: impl Fn(&str) -> Option<String>) -> Result<String, Error> {
+    match lookup("API_KEY") {
+        Some(key) if !key.trim().is_empty() => Ok(key),
+        _ => Err(Error::msg(
+            "API_KEY is not set; set it in local.settings.json's Values (locally) or in the function app's settings (in Azure)",
+        )),
+    }
+}
+
 /// `GET /api/report`: for callers with the key only.
 #[http_trigger(route = "report", methods = ["get"], auth_level = "anonymous")]
 pub async fn report(_req: HttpRequest) -> HttpResponse {

@@ -4,14 +4,11 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let key = match std::env::var("API_KEY") {
-        Ok(key) if !key.is_empty() => key,
-        _ => {
-            eprintln!(
-                "azfn: API_KEY is not set; set it in local.settings.json's Values (locally) or in the function app's settings (in Azure)"
-            );
-            return ExitCode::FAILURE;
+    match example_layered::api_key(|name| std::env::var(name).ok()) {
+        Ok(key) => example_layered::app(key).run(),
+        Err(e) => {
+            eprintln!("azfn: {e}");
+            ExitCode::FAILURE
         }
-    };
-    example_layered::app(key).run()
+    }
 }

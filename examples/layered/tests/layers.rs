@@ -93,3 +93,21 @@ async fn queue_functions_need_no_key() -> Result<(), Error> {
     assert_eq!(done.logs(), ["audit: login"]);
     Ok(())
 }
+
+#[test]
+fn the_key_comes_from_api_key() -> Result<(), Error> {
+    let key = example_layered::api_key(|name| (name == "API_KEY").then(|| KEY.to_owned()))?;
+    assert_eq!(key, KEY);
+    for missing in [None, Some(""), Some("  ")] {
+        let err = example_layered::api_key(|_| missing.map(str::to_owned))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "API_KEY is not set; set it in local.settings.json's Values (locally) or in the function app's settings (in Azure)"
+            )
+        );
+    }
+    Ok(())
+}
