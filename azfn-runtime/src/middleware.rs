@@ -32,6 +32,8 @@
 //! Each function gets its own stack: `layer.layer(..)` is called once per function when the app
 //! starts (as axum's `Router::layer` does per route), so the state of a layer such as a
 //! concurrency limit is per function; share an `Arc` between the layers for app-wide state.
+//! To treat functions differently, branch in the layer on [`Invocation::function_name`] or on
+//! the forwarded request's [`FunctionName`].
 //! The last layer added is the outermost (it sees the invocation first); pass a
 //! `tower::ServiceBuilder` to add several in reading order. Layers apply in the test kit
 //! (`testing::TestApp`, feature `testing`, has the same methods) and run inside the invocation's
