@@ -152,6 +152,16 @@
 //! work it does. The `hash` function of `examples/hello` does this, and its test checks that
 //! another function answers, on a single worker thread, while `hash` runs.
 //!
+//! # Middleware
+//!
+//! Every invocation passes through a `tower` service: [`App::layer`] wraps it in any
+//! `tower::Layer` (a timeout, an authentication check, CORS, metrics, a concurrency limit).
+//! In forwarding mode the service handles the forwarded `http::Request`, so `tower-http` layers
+//! apply unchanged ([`App::forwarded_layer`]); in payload mode it handles the [`Invocation`]
+//! ([`App::payload_layer`]). What each mode's request and response are, and what a layer's
+//! answer or error becomes, is in the [`middleware`] module. With no layer, functions are
+//! called directly.
+//!
 //! # Testing
 //!
 //! With the `testing` feature (in `[dev-dependencies]`), `testing::TestApp` invokes your
@@ -175,6 +185,7 @@ mod invocation;
 mod json;
 mod logging;
 mod manifest;
+pub mod middleware;
 mod output;
 mod panic;
 mod payload;
