@@ -7,7 +7,7 @@ use azfn_runtime::bindings::event_grid::{AnyEvent, CloudEvent, EventGridEvent};
 use azfn_runtime::bindings::sql::{SqlChange, SqlChangeOperation};
 use azfn_runtime::bindings::table::TableEntity;
 use azfn_runtime::testing::TestApp;
-use azfn_runtime::{Context, Json, binding, generic_trigger, queue_trigger};
+use azfn_runtime::{Context, Json, cosmos_db_trigger, event_grid_trigger, queue_trigger, sql_trigger, table_input, table_output};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -21,22 +21,12 @@ struct Doc {
     total: f64,
 }
 
-#[generic_trigger(
-    type = "cosmosDBTrigger",
-    connection = "Cosmos",
-    databaseName = "shop",
-    containerName = "orders"
-)]
+#[cosmos_db_trigger(connection = "Cosmos", database_name = "shop", container_name = "orders")]
 async fn cosmos_changes(docs: Json<Vec<CosmosDocument<Doc>>>, ctx: Context) {
     ctx.log(json!(docs.0));
 }
 
-#[generic_trigger(
-    type = "cosmosDBTrigger",
-    connection = "Cosmos",
-    databaseName = "shop",
-    containerName = "orders"
-)]
+#[cosmos_db_trigger(connection = "Cosmos", database_name = "shop", container_name = "orders")]
 async fn cosmos_plain(docs: Json<Vec<Doc>>, ctx: Context) {
     ctx.log(json!(docs.iter().map(|d| &d.id).collect::<Vec<_>>()));
 }
@@ -83,11 +73,7 @@ struct ToDo {
     completed: Option<bool>,
 }
 
-#[generic_trigger(
-    type = "sqlTrigger",
-    tableName = "dbo.ToDo",
-    connectionStringSetting = "SqlConnectionString"
-)]
+#[sql_trigger(table_name = "dbo.ToDo", connection_string_setting = "SqlConnectionString")]
 async fn todo_changes(changes: Json<Vec<SqlChange<ToDo>>>, ctx: Context) {
     let list: Vec<Value> = changes
         .iter()
@@ -148,17 +134,17 @@ struct CaptureFileCreated {
     first_sequence_number: i64,
 }
 
-#[generic_trigger(type = "eventGridTrigger")]
+#[event_grid_trigger]
 async fn eg_event(event: EventGridEvent<CaptureFileCreated>, ctx: Context) {
     ctx.log(json!(event));
 }
 
-#[generic_trigger(type = "eventGridTrigger")]
+#[event_grid_trigger]
 async fn ce_event(event: CloudEvent, ctx: Context) {
     ctx.log(json!(event));
 }
 
-#[generic_trigger(type = "eventGridTrigger")]
+#[event_grid_trigger]
 async fn any_event(event: AnyEvent, ctx: Context) {
     let schema = match &event {
         AnyEvent::EventGrid(_) => "eventgrid",
@@ -243,20 +229,8 @@ struct Stock {
 }
 
 #[queue_trigger(queue_name = "restock")]
-#[binding(
-    type = "table",
-    direction = "in",
-    name = "stock",
-    tableName = "stock",
-    partitionKey = "shop",
-    rowKey = "{queueTrigger}"
-)]
-#[binding(
-    type = "table",
-    direction = "out",
-    name = "$return",
-    tableName = "stock"
-)]
+#[table_input(name = "stock", table_name = "stock", partition_key = "shop", row_key = "{queueTrigger}")]
+#[table_output(name = "$return", table_name = "stock")]
 async fn restock(sku: String, stock: TableEntity<Stock>, ctx: Context) -> TableEntity<Stock> {
     ctx.log(json!({
         "sku": sku,
@@ -278,13 +252,7 @@ async fn restock(sku: String, stock: TableEntity<Stock>, ctx: Context) -> TableE
 }
 
 #[queue_trigger(queue_name = "report")]
-#[binding(
-    type = "table",
-    direction = "in",
-    name = "stock",
-    tableName = "stock",
-    partitionKey = "{queueTrigger}"
-)]
+#[table_input(name = "stock", table_name = "stock", partition_key = "{queueTrigger}")]
 async fn stock_report(sku: String, stock: Json<Vec<TableEntity>>, ctx: Context) {
     let rows: Vec<Value> = stock
         .iter()

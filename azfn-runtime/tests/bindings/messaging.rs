@@ -6,7 +6,7 @@ use azfn_runtime::bindings::event_hubs::{EventHubBatch, EventHubEvent};
 use azfn_runtime::bindings::kafka::KafkaEvent;
 use azfn_runtime::bindings::rabbitmq::RabbitMqMessage;
 use azfn_runtime::bindings::service_bus::{ServiceBusBatch, ServiceBusMessage};
-use azfn_runtime::{Context, Json, generic_trigger};
+use azfn_runtime::{Context, Json, event_hub_trigger, kafka_trigger, rabbitmq_trigger, service_bus_trigger};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -25,11 +25,7 @@ struct Reading {
 // ---------------------------------------------------------------------------------------------
 // Service Bus.
 
-#[generic_trigger(
-    type = "serviceBusTrigger",
-    queueName = "orders",
-    connection = "ServiceBus"
-)]
+#[service_bus_trigger(queue_name = "orders", connection = "ServiceBus")]
 async fn sb_one(msg: ServiceBusMessage<Json<Order>>, ctx: Context) {
     let p = &msg.properties;
     ctx.log(json!({
@@ -52,21 +48,12 @@ async fn sb_one(msg: ServiceBusMessage<Json<Order>>, ctx: Context) {
     }));
 }
 
-#[generic_trigger(
-    type = "serviceBusTrigger",
-    queueName = "orders",
-    connection = "ServiceBus"
-)]
+#[service_bus_trigger(queue_name = "orders", connection = "ServiceBus")]
 async fn sb_text(msg: ServiceBusMessage<String>, ctx: Context) {
     ctx.log(json!({ "body": msg.body, "message_id": msg.properties.message_id }));
 }
 
-#[generic_trigger(
-    type = "serviceBusTrigger",
-    queueName = "orders",
-    connection = "ServiceBus",
-    cardinality = "many"
-)]
+#[service_bus_trigger(queue_name = "orders", connection = "ServiceBus", cardinality = "many")]
 async fn sb_many(msgs: ServiceBusBatch<Value>, ctx: Context) {
     let messages: Vec<Value> = msgs
         .iter()
@@ -87,12 +74,7 @@ async fn sb_many(msgs: ServiceBusBatch<Value>, ctx: Context) {
     ctx.log(json!({ "messages": messages, "other": msgs.other.keys().collect::<Vec<_>>() }));
 }
 
-#[generic_trigger(
-    type = "serviceBusTrigger",
-    queueName = "orders",
-    connection = "ServiceBus",
-    cardinality = "many"
-)]
+#[service_bus_trigger(queue_name = "orders", connection = "ServiceBus", cardinality = "many")]
 async fn sb_bodies(msgs: Json<Vec<String>>, ctx: Context) {
     ctx.log(json!(msgs.0));
 }
@@ -251,12 +233,7 @@ async fn bad_service_bus_payloads_name_the_binding_and_the_field() {
 // ---------------------------------------------------------------------------------------------
 // Event Hubs.
 
-#[generic_trigger(
-    type = "eventHubTrigger",
-    eventHubName = "telemetry",
-    connection = "EventHub",
-    cardinality = "many"
-)]
+#[event_hub_trigger(event_hub_name = "telemetry", connection = "EventHub", cardinality = "many")]
 async fn eh_many(events: EventHubBatch<Json<Reading>>, ctx: Context) {
     let partition = events.partition_context.clone().unwrap_or_default();
     let list: Vec<Value> = events
@@ -287,22 +264,12 @@ async fn eh_many(events: EventHubBatch<Json<Reading>>, ctx: Context) {
     }));
 }
 
-#[generic_trigger(
-    type = "eventHubTrigger",
-    eventHubName = "telemetry",
-    connection = "EventHub",
-    cardinality = "many"
-)]
+#[event_hub_trigger(event_hub_name = "telemetry", connection = "EventHub", cardinality = "many")]
 async fn eh_bodies(events: Json<Vec<Reading>>, ctx: Context) {
     ctx.log(json!(events.0));
 }
 
-#[generic_trigger(
-    type = "eventHubTrigger",
-    eventHubName = "telemetry",
-    connection = "EventHub",
-    cardinality = "one"
-)]
+#[event_hub_trigger(event_hub_name = "telemetry", connection = "EventHub", cardinality = "one")]
 async fn eh_one(event: EventHubEvent<Json<Reading>>, ctx: Context) {
     let p = &event.properties;
     ctx.log(json!({
@@ -411,7 +378,7 @@ struct PageView {
     regionid: String,
 }
 
-#[generic_trigger(type = "kafkaTrigger", brokerList = "BrokerList", topic = "pageviews")]
+#[kafka_trigger(broker_list = "BrokerList", topic = "pageviews")]
 async fn kafka_one(record: KafkaEvent<PageView>, ctx: Context) {
     ctx.log(json!({
         "value": record.value,
@@ -424,12 +391,7 @@ async fn kafka_one(record: KafkaEvent<PageView>, ctx: Context) {
     }));
 }
 
-#[generic_trigger(
-    type = "kafkaTrigger",
-    brokerList = "BrokerList",
-    topic = "pageviews",
-    cardinality = "many"
-)]
+#[kafka_trigger(broker_list = "BrokerList", topic = "pageviews", cardinality = "many")]
 async fn kafka_many(records: Json<Vec<KafkaEvent>>, ctx: Context) {
     let list: Vec<Value> = records
         .iter()
@@ -487,11 +449,7 @@ async fn kafka_records() {
 // ---------------------------------------------------------------------------------------------
 // RabbitMQ.
 
-#[generic_trigger(
-    type = "rabbitMQTrigger",
-    queueName = "orders",
-    connectionStringSetting = "RabbitMQ"
-)]
+#[rabbitmq_trigger(queue_name = "orders", connection_string_setting = "RabbitMQ")]
 async fn rabbit(msg: RabbitMqMessage<Json<Order>>, ctx: Context) {
     let p = &msg.properties;
     ctx.log(json!({

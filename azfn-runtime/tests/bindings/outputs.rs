@@ -10,26 +10,15 @@ use azfn_runtime::bindings::signalr::{
 };
 use azfn_runtime::bindings::twilio::TwilioSms;
 use azfn_runtime::testing::TestApp;
-use azfn_runtime::{Context, binding, generic_trigger, queue_trigger};
+use azfn_runtime::{Context, event_grid_output, queue_trigger, send_grid_output, signalr_connection_info, signalr_output, signalr_trigger, twilio_sms_output};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
 // SignalR.
 
 #[queue_trigger(queue_name = "negotiate")]
-#[binding(
-    type = "signalRConnectionInfo",
-    direction = "in",
-    name = "connectionInfo",
-    hubName = "chat",
-    userId = "{queueTrigger}"
-)]
-#[binding(
-    type = "signalR",
-    direction = "out",
-    name = "$return",
-    hubName = "chat"
-)]
+#[signalr_connection_info(name = "connectionInfo", hub_name = "chat", user_id = "{queueTrigger}")]
+#[signalr_output(name = "$return", hub_name = "chat")]
 async fn negotiate(
     user: String,
     connection_info: SignalRConnectionInfo,
@@ -43,12 +32,7 @@ async fn negotiate(
 }
 
 #[queue_trigger(queue_name = "join")]
-#[binding(
-    type = "signalR",
-    direction = "out",
-    name = "$return",
-    hubName = "chat"
-)]
+#[signalr_output(name = "$return", hub_name = "chat")]
 async fn join(user: String) -> SignalRGroupAction {
     SignalRGroupAction::user(GroupAction::Add, "admins", user)
 }
@@ -95,12 +79,7 @@ async fn signalr_connection_info_in_messages_out() {
     );
 }
 
-#[generic_trigger(
-    type = "signalRTrigger",
-    hubName = "chat",
-    category = "messages",
-    event = "broadcast"
-)]
+#[signalr_trigger(hub_name = "chat", category = "messages", event = "broadcast")]
 async fn on_broadcast(invocation: SignalRInvocationContext, ctx: Context) {
     ctx.log(json!(invocation));
 }
@@ -133,13 +112,7 @@ async fn a_signalr_trigger_invocation() {
 // Event Grid output.
 
 #[queue_trigger(queue_name = "publish")]
-#[binding(
-    type = "eventGrid",
-    direction = "out",
-    name = "$return",
-    topicEndpointUri = "TopicUri",
-    topicKeySetting = "TopicKey"
-)]
+#[event_grid_output(name = "$return", topic_endpoint_uri = "TopicUri", topic_key_setting = "TopicKey")]
 async fn publish(id: String) -> Vec<AnyEvent> {
     vec![
         AnyEvent::EventGrid(EventGridEvent::new(
@@ -182,13 +155,7 @@ async fn event_grid_events_out_in_either_schema() {
 // SendGrid and Twilio outputs.
 
 #[queue_trigger(queue_name = "mail")]
-#[binding(
-    type = "sendGrid",
-    direction = "out",
-    name = "$return",
-    apiKey = "SendGridApiKey",
-    from = "orders@contoso.com"
-)]
+#[send_grid_output(name = "$return", api_key = "SendGridApiKey", from = "orders@contoso.com")]
 async fn mail(email: String) -> Vec<SendGridMessage> {
     vec![
         SendGridMessage::new()
@@ -203,14 +170,7 @@ async fn mail(email: String) -> Vec<SendGridMessage> {
 }
 
 #[queue_trigger(queue_name = "sms")]
-#[binding(
-    type = "twilioSms",
-    direction = "out",
-    name = "$return",
-    accountSidSetting = "TwilioAccountSid",
-    authTokenSetting = "TwilioAuthToken",
-    from = "+15555550100"
-)]
+#[twilio_sms_output(name = "$return", account_sid_setting = "TwilioAccountSid", auth_token_setting = "TwilioAuthToken", from = "+15555550100")]
 async fn sms(phone: String) -> TwilioSms {
     TwilioSms::new(phone, "Your order has shipped.")
 }
