@@ -44,13 +44,25 @@ fn parse_json_text(s: &str) -> Option<Value> {
 
 /// Deserializes a `T` from an already-decoded value: a string is first read as JSON text (so a
 /// queue message `{"id":1}` becomes the struct), then, if that fails, as a JSON string value (so a
-/// text message still deserializes into a `String`).
+/// text message still deserializes into a `String`). An array that is not a `T` is read again
+/// with its string elements read as JSON text: a batch (`cardinality: many`) arrives as an array
+/// of message bodies, `["{\"id\":1}", …]`, which then becomes a `Vec` of structs.
 pub(crate) fn json_from_decoded<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
     match value {
         Value::String(s) => match serde_json::from_str::<T>(s) {
             Ok(v) => Ok(v),
             Err(text_err) => T::deserialize(value).map_err(|_| text_err.to_string()),
         },
+        Value::Array(items) => T::deserialize(value).or_else(|e| {
+            if !items.iter().any(Value::is_string) {
+                return Err(e.to_string());
+            }
+            let bodies = items
+                .iter()
+                .map(|item| undo_double_encoding(item).into_owned())
+                .collect();
+            T::deserialize(Value::Array(bodies)).map_err(|e| e.to_string())
+        }),
         other => T::deserialize(other).map_err(|e| e.to_string()),
     }
 }
@@ -129,6 +141,24 @@ mod tests {
             Some("hello".to_owned())
         );
         assert_eq!(json_from_decoded::<u32>(&json!("5")).ok(), Some(5));
+        assert_eq!(
+            json_from_decoded::<Vec<Value>>(&json!(["{\"id\":1}", "x"])).ok(),
+            Some(vec![json!("{\"id\":1}"), json!("x")]),
+            "an array that already is a `T` is kept"
+        );
+        assert_eq!(
+            json_from_decoded::<Vec<Map<String, Value>>>(&json!(["{\"id\":1}", {"id": 2}])).ok(),
+            Some(
+                vec![json!({"id": 1}), json!({"id": 2})]
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        Value::Object(m) => Some(m),
+                        _ => None,
+                    })
+                    .collect()
+            ),
+            "a batch of JSON bodies becomes a Vec of objects"
+        );
         assert!(json_from_decoded::<u32>(&json!("five")).is_err());
     }
 

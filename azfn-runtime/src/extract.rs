@@ -30,6 +30,7 @@ use crate::invocation::Invocation;
 /// | [`QueueMessage`](crate::QueueMessage) | a queue message and its metadata |
 /// | [`Blob`](crate::Blob), [`BlobInfo`](crate::BlobInfo) | blob content and properties |
 /// | [`Metadata`](crate::Metadata) | all trigger metadata, decoded |
+/// | the types of [`bindings`](crate::bindings) | an extension's trigger or input with its metadata ([`ServiceBusMessage`](crate::bindings::service_bus::ServiceBusMessage), [`EventHubBatch`](crate::bindings::event_hubs::EventHubBatch), …) |
 /// | [`Context`](crate::Context) | invocation id, logging, retry context |
 /// | [`State<T>`](crate::State) | the app's shared `T` (checked at start) |
 /// | `Option<T>` | `None` when the binding is absent or `null` |

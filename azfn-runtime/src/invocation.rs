@@ -143,6 +143,25 @@ impl Invocation {
         }
     }
 
+    /// The HTTP request of an HTTP-triggered function: the HTTP trigger's request in payload
+    /// mode (read from its binding each time this is called), the forwarded request in
+    /// forwarding mode. `None` for other triggers, or when the trigger's value is not an HTTP
+    /// request. For [middleware](crate::middleware) such as an authentication check.
+    pub fn http_request(&self) -> Option<crate::HttpRequest> {
+        let binding: &'static str = match &self.source {
+            Source::Forwarded(_) => "",
+            Source::Payload(_) => {
+                let spec: &'static FunctionSpec = self.spec;
+                let trigger = spec.trigger()?;
+                if !matches!(trigger.kind, BindingKind::HttpTrigger { .. }) {
+                    return None;
+                }
+                &trigger.name
+            }
+        };
+        crate::HttpRequest::from_invocation(self, binding).ok()
+    }
+
     /// The shared value of type `T` registered with [`App::state`](crate::App::state).
     pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
         self.state.get::<T>()

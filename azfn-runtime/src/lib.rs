@@ -48,6 +48,11 @@
 //! host's double encoding of strings and numbers (`"\"HelloWorld\""`) is undone for you, and
 //! `binary` data is base64-decoded.
 //!
+//! Typed data for the extension bundle's bindings is in [`bindings`]: Service Bus messages
+//! and batches with their metadata, Event Hubs events and batches, Cosmos DB documents, Event
+//! Grid events in either schema, Kafka records, Table entities, SignalR connection info and
+//! messages.
+//!
 //! Shared state set with [`App::state`] is read with a `State<T>` parameter, checked when the
 //! app starts (a missing `T` is a start-up error naming the function and the type), or
 //! unchecked with [`Context::state`].
@@ -147,6 +152,16 @@
 //! work it does. The `hash` function of `examples/hello` does this, and its test checks that
 //! another function answers, on a single worker thread, while `hash` runs.
 //!
+//! # Middleware
+//!
+//! Every invocation passes through a `tower` service: [`App::layer`] wraps it in any
+//! `tower::Layer` (a timeout, an authentication check, CORS, metrics, a concurrency limit).
+//! In forwarding mode the service handles the forwarded `http::Request`, so `tower-http` layers
+//! apply unchanged ([`App::forwarded_layer`]); in payload mode it handles the [`Invocation`]
+//! ([`App::payload_layer`]). What each mode's request and response are, and what a layer's
+//! answer or error becomes, is in the [`middleware`] module. With no layer, functions are
+//! called directly.
+//!
 //! # Testing
 //!
 //! With the `testing` feature (in `[dev-dependencies]`), `testing::TestApp` invokes your
@@ -158,6 +173,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod bindings;
 mod body;
 mod context;
 mod decode;
@@ -169,6 +185,7 @@ mod invocation;
 mod json;
 mod logging;
 mod manifest;
+pub mod middleware;
 mod output;
 mod panic;
 mod payload;

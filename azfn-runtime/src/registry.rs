@@ -23,12 +23,16 @@ where
     Box::pin(future)
 }
 
-/// How an invocation ended (opaque to generated code).
+/// How an invocation ended: what a payload-mode [middleware](crate::middleware) service
+/// returns. Made by running the function, or by a layer with [`Outcome::http`] or
+/// [`Outcome::error`].
 pub struct Outcome(pub(crate) OutcomeKind);
 
 pub(crate) enum OutcomeKind {
     Rejected(Rejection),
     Finished(Result<FunctionResult, Error>),
+    /// A layer's answer, without running the function ([`Outcome::http`]).
+    Answered(crate::http_api::HttpResponse),
 }
 
 impl fmt::Debug for Outcome {
@@ -36,6 +40,7 @@ impl fmt::Debug for Outcome {
         match &self.0 {
             OutcomeKind::Rejected(r) => f.debug_tuple("Rejected").field(r).finish(),
             OutcomeKind::Finished(r) => f.debug_tuple("Finished").field(r).finish(),
+            OutcomeKind::Answered(r) => f.debug_tuple("Answered").field(r).finish(),
         }
     }
 }

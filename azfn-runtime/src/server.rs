@@ -30,6 +30,7 @@ use crate::idle::{Activity, Limits, Metered, Watcher};
 use crate::invocation::{Forwarded, Invocation, Source, StateMap};
 use crate::logging::{self, Echo, InvocationId, LogSink};
 use crate::manifest::Manifest;
+use crate::middleware::{ForwardedCall, LayerList, Layers};
 use crate::output::{self, encode_output, failure_response, http_object, into_response};
 use crate::panic::CatchUnwind;
 use crate::payload::Payload;
@@ -74,6 +75,8 @@ pub struct App {
     expose_errors: bool,
     state: StateMap,
     default_subscriber: bool,
+    /// Middleware (`App::layer`, in `middleware.rs`).
+    pub(crate) layers: LayerList,
 }
 
 impl fmt::Debug for App {
@@ -89,6 +92,7 @@ impl fmt::Debug for App {
             .field("expose_errors", &self.expose_errors)
             .field("state", &self.state)
             .field("default_subscriber", &self.default_subscriber)
+            .field("layers", &self.layers)
             .finish()
     }
 }
@@ -113,6 +117,7 @@ impl App {
             expose_errors: false,
             state: StateMap::default(),
             default_subscriber: true,
+            layers: LayerList::default(),
         }
     }
 
@@ -277,7 +282,11 @@ impl App {
         if self.default_subscriber {
             logging::install_default_subscriber();
         }
+        let layers = self
+            .layers
+            .build(&payload, &forwarded, self.expose_errors, self.body_limit);
         let server = Shared::new(Server {
+            layers,
             payload: payload
                 .into_iter()
                 .map(|reg| (reg.spec.name.to_ascii_lowercase(), reg))
@@ -350,6 +359,8 @@ pub fn handler_port(lookup: impl Fn(&str) -> Option<String>) -> Result<u16, Erro
 }
 
 pub(crate) struct Server {
+    /// The functions' middleware stacks; `None` without layers (functions are called directly).
+    layers: Option<Box<Layers>>,
     /// Functions invoked in payload mode, by lower-case name.
     payload: HashMap<String, &'static Registration>,
     router: Option<Router>,
@@ -457,7 +468,7 @@ fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Body> {
 }
 
 /// `{"error": message}` with this status.
-fn error_response(status: StatusCode, message: &str) -> Response<Body> {
+pub(crate) fn error_response(status: StatusCode, message: &str) -> Response<Body> {
     let body = serde_json::to_vec(&serde_json::json!({ "error": message })).unwrap_or_default();
     json_response(status, body)
 }
@@ -517,7 +528,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// The output binding that carries an HTTP-triggered function's response.
-fn http_output(spec: &'static FunctionSpec) -> Option<&'static Binding> {
+pub(crate) fn http_output(spec: &'static FunctionSpec) -> Option<&'static Binding> {
     spec.http_trigger()?;
     spec.http_output()
 }
@@ -848,7 +859,7 @@ impl Server {
             let task_sink = sink.clone();
             let limit = this.body_limit;
             let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
-                let mut outcome = (reg.handler)(inv).await.0;
+                let mut outcome = server.call(reg, inv).await.0;
                 // Streamed response bodies are read here, so that encoding needs no waiting and
                 // this future stays small (it is moved whole per request).
                 if let OutcomeKind::Finished(Ok(result)) = &mut outcome
@@ -877,6 +888,9 @@ impl Server {
     ) -> Response<Body> {
         match outcome {
             OutcomeKind::Rejected(r) => self.payload_rejection(reg, r, sink),
+            OutcomeKind::Answered(response) => {
+                self.render_payload(reg, crate::middleware::answered(reg, response), sink)
+            }
             OutcomeKind::Finished(Err(e)) => self.payload_failure(reg, e, sink),
             OutcomeKind::Finished(Ok(result)) => match encode_payload(reg.spec, result, sink) {
                 Ok(res) => res,
@@ -959,6 +973,15 @@ impl Server {
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
+        if this.layers.as_ref().is_some_and(|l| l.has_forwarded(reg)) {
+            return Box::pin(async move {
+                let bytes = match this.read_body(&parts.headers, body).await {
+                    Ok(b) => b,
+                    Err(res) => return res,
+                };
+                this.run_layered(reg, params, parts, bytes).await
+            });
+        }
         if body.is_end_stream() {
             // Most forwarded requests (GET) have no body: the invocation starts at once, and
             // its future has no room for reading one.
@@ -1008,6 +1031,48 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Calls a payload-mode function, through its layers if it has any.
+    fn call(&self, reg: &'static Registration, inv: Invocation) -> registry::BoxFuture {
+        if let Some(layers) = &self.layers
+            && layers.has_payload(reg)
+        {
+            return layers.payload(reg, inv);
+        }
+        (reg.handler)(inv)
+    }
+
+    /// A forwarded request through the function's layers.
+    fn run_layered(
+        &self,
+        reg: &'static Registration,
+        params: Vec<(String, Option<String>)>,
+        parts: http::request::Parts,
+        body: Bytes,
+    ) -> impl Future<Output = Response<Body>> + Send + use<> {
+        let sink = self.sink(reg, &parts.headers, false);
+        let call = ForwardedCall {
+            sink: sink.clone(),
+            state: self.state.clone(),
+            params,
+        };
+        let layered = self
+            .layers
+            .as_ref()
+            .map(|layers| layers.forwarded(reg, parts, body, call));
+        ForwardedTask {
+            task: CatchUnwind::new(logging::scope(sink.clone(), async move {
+                match layered {
+                    Some(layered) => layered.await,
+                    None => error_response(StatusCode::INTERNAL_SERVER_ERROR, "no layers"),
+                }
+            })),
+            sink,
+            expose: self.expose_errors,
+        }
+    }
+}
+
 pin_project_lite::pin_project! {
     /// A forwarded invocation: its response, or a 500 if it panicked. (An `async` block
     /// awaiting the task would hold it twice.)
@@ -1037,7 +1102,7 @@ impl<F: Future<Output = Response<Body>>> Future for ForwardedTask<F> {
 
 /// Logs a function's error: a warning when it chose a 4xx status (the caller is at fault), an
 /// error otherwise.
-fn log_failure(error: &Error, sink: &LogSink) {
+pub(crate) fn log_failure(error: &Error, sink: &LogSink) {
     match error.status() {
         Some(status) if status.is_client_error() => sink.log(
             Level::WARN,
@@ -1089,7 +1154,7 @@ fn payload_ok(
     }
 }
 
-fn to_hyper(response: HttpResponse) -> Response<Body> {
+pub(crate) fn to_hyper(response: HttpResponse) -> Response<Body> {
     match response.into_parts() {
         Ok((status, headers, body)) => {
             let mut res = Response::new(body);
@@ -1101,7 +1166,7 @@ fn to_hyper(response: HttpResponse) -> Response<Body> {
     }
 }
 
-fn render_forwarded(
+pub(crate) fn render_forwarded(
     reg: &'static Registration,
     outcome: OutcomeKind,
     expose: bool,
@@ -1116,6 +1181,7 @@ fn render_forwarded(
             sink.log(Level::WARN, &format!("request rejected: {r}"));
             error_response(r.status(), r.message())
         }
+        OutcomeKind::Answered(response) => to_hyper(response),
         OutcomeKind::Finished(Err(e)) => failed(e),
         OutcomeKind::Finished(Ok(result)) => {
             // An HTTP-only function has one output, its response: the usual case needs no

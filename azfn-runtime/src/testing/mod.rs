@@ -99,6 +99,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::logging::Echo;
+use crate::middleware::{ForwardedLayer, PayloadLayer};
 use crate::server::{App, Server};
 use crate::shared::Shared;
 
@@ -238,6 +239,25 @@ impl TestApp {
     #[must_use]
     pub fn expose_errors(self, expose: bool) -> Self {
         self.configure("expose_errors", |app| app.expose_errors(expose))
+    }
+
+    /// Wraps every invocation in a `tower` layer, like [`App::layer`]: layers apply in the kit
+    /// exactly as in the server.
+    #[must_use]
+    pub fn layer<L: PayloadLayer + ForwardedLayer>(self, layer: L) -> Self {
+        self.configure("layer", |app| app.layer(layer))
+    }
+
+    /// Wraps payload-mode invocations in a `tower` layer, like [`App::payload_layer`].
+    #[must_use]
+    pub fn payload_layer<L: PayloadLayer>(self, layer: L) -> Self {
+        self.configure("payload_layer", |app| app.payload_layer(layer))
+    }
+
+    /// Wraps forwarded requests in a `tower` layer, like [`App::forwarded_layer`].
+    #[must_use]
+    pub fn forwarded_layer<L: ForwardedLayer>(self, layer: L) -> Self {
+        self.configure("forwarded_layer", |app| app.forwarded_layer(layer))
     }
 
     /// Starts the app on first use: the start-up checks, then the host's view of every function.
