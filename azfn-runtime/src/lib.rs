@@ -167,7 +167,7 @@ mod http_api;
 mod idle;
 mod invocation;
 mod json;
-mod logging;
+pub mod logging;
 mod manifest;
 mod output;
 mod panic;
