@@ -23,9 +23,6 @@ fn is_invocation_span(metadata: &Metadata<'_>) -> bool {
 /// The fields of a span as `a=1 b="x"`, kept in its extensions.
 struct SpanFields(String);
 
-/// Marks the invocation span: the spans around it are not shown in lines.
-struct InvocationMarker;
-
 /// A [`tracing_subscriber::Layer`] that adds the `tracing` events of an invocation to that
 /// invocation's `Logs` (payload mode), so they show up in Application Insights correlated with
 /// the invocation. An event inside spans of the invocation (`#[tracing::instrument]`) is
@@ -75,13 +72,12 @@ where
         let Some(span) = ctx.span(id) else {
             return;
         };
-        let mut extensions = span.extensions_mut();
+        // The invocation span is known by its metadata and shown as the line's prefix: nothing
+        // to keep (it is made for every invocation, so it should cost as little as can be).
         if is_invocation_span(attrs.metadata()) {
-            if extensions.get_mut::<InvocationMarker>().is_none() {
-                extensions.insert(InvocationMarker);
-            }
             return;
         }
+        let mut extensions = span.extensions_mut();
         if extensions.get_mut::<SpanFields>().is_none() {
             let mut fields = FieldWriter::default();
             attrs.record(&mut fields);
@@ -135,12 +131,12 @@ where
     let Some(leaf) = ctx.event_span(event) else {
         return;
     };
-    if leaf.extensions().get::<InvocationMarker>().is_some() {
+    if is_invocation_span(leaf.metadata()) {
         return;
     }
     let spans: Vec<SpanRef<'_, S>> = leaf
         .scope()
-        .take_while(|span| span.extensions().get::<InvocationMarker>().is_none())
+        .take_while(|span| !is_invocation_span(span.metadata()))
         .collect();
     let start = out.len();
     for span in spans.iter().rev() {
