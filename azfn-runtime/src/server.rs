@@ -282,7 +282,9 @@ impl App {
                 return ExitCode::FAILURE;
             }
         };
-        match runtime.block_on(self.serve()) {
+        let served = runtime.block_on(self.serve());
+        logging::flush();
+        match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("azfn: {}", format!("{e:#}").replace('\n', " "));

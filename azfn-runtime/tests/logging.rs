@@ -240,9 +240,25 @@ impl Drop for AppDir {
     }
 }
 
-/// Serves in a child with `env`, invokes `job` and `quiet` with "hi", and returns their `Logs`
-/// and the child's stdout and stderr.
-fn serve_and_invoke(env: &[(&str, &str)]) -> (Vec<Vec<String>>, String, String) {
+/// Reads a child's stream as it comes.
+fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
+    let text = Arc::new(Mutex::new(String::new()));
+    let sink = text.clone();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stream);
+        let mut line = String::new();
+        while std::io::BufRead::read_line(&mut lines, &mut line).unwrap_or(0) > 0 {
+            sink.lock().unwrap().push_str(&line);
+            line.clear();
+        }
+    });
+    text
+}
+
+/// Serves in a child with `env`, invokes `job` and `quiet` with "hi", waits (up to 20 s) until
+/// stdout and stderr together show each of `wait_for` (lines reach them shortly after they
+/// are logged), and returns the `Logs` and the child's stdout and stderr.
+fn serve_and_invoke(env: &[(&str, &str)], wait_for: &[&str]) -> (Vec<Vec<String>>, String, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -266,7 +282,9 @@ fn serve_and_invoke(env: &[(&str, &str)]) -> (Vec<Vec<String>>, String, String) 
     for (name, value) in env {
         cmd.env(name, value);
     }
-    let process = cmd.spawn().unwrap();
+    let mut process = cmd.spawn().unwrap();
+    let stdout = collect(process.stdout.take().unwrap());
+    let stderr = collect(process.stderr.take().unwrap());
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -295,14 +313,24 @@ fn serve_and_invoke(env: &[(&str, &str)]) -> (Vec<Vec<String>>, String, String) 
         }
         logs
     });
-    let mut process = process;
+    let output = || {
+        (
+            stdout.lock().unwrap().clone(),
+            stderr.lock().unwrap().clone(),
+        )
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        let (out, err) = output();
+        if wait_for.iter().all(|w| out.contains(w) || err.contains(w)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let _ = process.kill();
-    let out = process.wait_with_output().unwrap();
-    (
-        logs,
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let _ = process.wait();
+    let (out, err) = output();
+    (logs, out, err)
 }
 
 const HOST_JSON: &str = r#"{
@@ -314,7 +342,9 @@ const HOST_JSON: &str = r#"{
 fn the_server_reads_the_levels_from_host_json_in_the_app_folder() {
     let dir = AppDir::new("host-json", HOST_JSON);
     let root = dir.0.to_str().unwrap();
-    let (logs, stdout, stderr) = serve_and_invoke(&[("FUNCTIONS_APP_ROOT_PATH", root)]);
+    // `quiet`'s warning is its last line: once on stderr, its earlier lines are out too.
+    let (logs, stdout, stderr) =
+        serve_and_invoke(&[("FUNCTIONS_APP_ROOT_PATH", root)], &["WARN [quiet "]);
     assert_eq!(logs[0], ALL);
     assert_eq!(logs[1], ["WARN: warn"]);
     let id = "11111111-2222-3333-4444-555555555555";
@@ -333,7 +363,7 @@ fn the_server_reads_the_levels_from_host_json_in_the_app_folder() {
     );
 
     // Without the variable, no file is read: Information everywhere.
-    let (logs, _, _) = serve_and_invoke(&[]);
+    let (logs, _, _) = serve_and_invoke(&[], &[]);
     assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[1], ["info hi", "ctx", "WARN: warn"]);
 }
@@ -343,16 +373,21 @@ fn rust_log_overrides_host_json() {
     let dir = AppDir::new("rust-log", HOST_JSON);
     let root = dir.0.to_str().unwrap();
     // The test crate's events at every level, others at Error: `quiet` logs everything too.
-    let (logs, stdout, _) = serve_and_invoke(&[
-        ("FUNCTIONS_APP_ROOT_PATH", root),
-        ("RUST_LOG", "error,logging=trace"),
-    ]);
+    let (logs, stdout, _) = serve_and_invoke(
+        &[
+            ("FUNCTIONS_APP_ROOT_PATH", root),
+            ("RUST_LOG", "error,logging=trace"),
+        ],
+        &["WARN [quiet "],
+    );
     assert_eq!(logs[0], ALL);
     assert_eq!(logs[1], ALL);
     assert!(stdout.contains("DEBUG [quiet "), "{stdout}");
 
-    let (logs, _, _) =
-        serve_and_invoke(&[("FUNCTIONS_APP_ROOT_PATH", root), ("RUST_LOG", "error")]);
+    let (logs, _, _) = serve_and_invoke(
+        &[("FUNCTIONS_APP_ROOT_PATH", root), ("RUST_LOG", "error")],
+        &[],
+    );
     assert!(logs[0].is_empty() && logs[1].is_empty(), "{logs:?}");
 }
 
@@ -363,7 +398,10 @@ fn a_bad_host_json_is_reported_and_the_defaults_apply() {
         r#"{"logging": {"logLevel": {"default": "Loud", "Function.quiet": "Warning"}}}"#,
     );
     let root = dir.0.to_str().unwrap();
-    let (logs, _, stderr) = serve_and_invoke(&[("FUNCTIONS_APP_ROOT_PATH", root)]);
+    let (logs, _, stderr) = serve_and_invoke(
+        &[("FUNCTIONS_APP_ROOT_PATH", root)],
+        &["which is not a log level"],
+    );
     assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[1], ["WARN: warn"]);
     assert!(

@@ -34,8 +34,8 @@
 
 mod layer;
 mod levels;
+mod output;
 
-use std::io::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tracing::level_filters::LevelFilter;
@@ -196,6 +196,10 @@ pub(crate) fn scope<F: Future>(sink: Arc<LogSink>, future: F) -> Scoped<F> {
 /// The span of the invocation of `sink`, made with `sink` current so that its function's
 /// level decides whether it is wanted. Nothing is made when it is not.
 fn invocation_span(sink: &Arc<LogSink>) -> tracing::Span {
+    if !tracing::level_enabled!(Level::INFO) {
+        // No subscriber wants INFO anywhere: not even the scope below.
+        return tracing::Span::none();
+    }
     CURRENT.sync_scope(sink.clone(), || {
         tracing::info_span!(
             target: layer::TARGET,
@@ -258,12 +262,12 @@ pub(crate) fn write_out(level: Level, echo: Option<Echo>, text: &str) {
     }
     #[cfg(not(feature = "testing"))]
     let _ = echo;
-    // Ignore write errors: a closed stdout must not fail the invocation.
-    if level <= Level::WARN {
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
-    } else {
-        let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    }
+    output::write(level <= Level::WARN, text);
+}
+
+/// Waits until every line printed so far is written to stdout and stderr.
+pub(crate) fn flush() {
+    output::flush();
 }
 
 /// azfn's part of a `tracing` subscriber, for building the subscriber yourself: the level
