@@ -4,8 +4,8 @@
 //! own thread costs a system call per line, and on a pipe, waking the host's reader; under
 //! load that is a large part of a small request. Here a line is appended to a buffer, and a
 //! writer thread writes whatever has gathered with one call per stream: one call per line when
-//! lines are rare, many lines per call when they are not. The thread is woken only when it
-//! waits for lines; a buffer that grows past [`LIMIT`] (the host is not reading) makes the
+//! lines are rare, many lines per call when they are not (it lets them gather for [`GATHER`]
+//! after each write). The thread is woken only when it waits for lines; a buffer that grows past [`LIMIT`] (the host is not reading) makes the
 //! loggers wait for it, as a full pipe would.
 //!
 //! A line reaches the pipe shortly after it is logged, not before `log` returns: a process
@@ -16,6 +16,11 @@ use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 /// How much may wait in one stream's buffer before loggers wait for the writer.
 const LIMIT: usize = 1024 * 1024;
+
+/// How long the writer lets lines gather after writing some, before it writes again or, with
+/// nothing new, waits to be woken: at thousands of lines a second this makes one write of many
+/// lines per interval, rather than a wake-up and a write per line.
+const GATHER: std::time::Duration = std::time::Duration::from_micros(500);
 
 struct Pending {
     out: Vec<u8>,
@@ -126,6 +131,7 @@ fn writer() {
                 *buf = Vec::new();
             }
         }
+        std::thread::sleep(GATHER);
     }
 }
 
