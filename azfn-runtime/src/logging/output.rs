@@ -57,6 +57,8 @@ pub(crate) fn write(stderr: bool, text: &str) {
     if !pending.started {
         let spawned = std::thread::Builder::new()
             .name("azfn-log".to_owned())
+            // It only moves bytes to two pipes.
+            .stack_size(64 * 1024)
             .spawn(writer);
         if spawned.is_err() {
             // No thread to write for us: write here, as before.
