@@ -205,7 +205,7 @@ impl App {
     }
 
     /// Whether to install azfn's `tracing` subscriber when none is set (default: on). Turn it
-    /// off if you install your own; add [`logging::layer()`](crate::logging::layer) to it.
+    /// off if you install your own; add [`logging::layer()`](fn@crate::logging::layer) to it.
     #[must_use]
     pub fn default_subscriber(mut self, install: bool) -> Self {
         self.default_subscriber = install;
@@ -236,7 +236,7 @@ impl App {
     ///
     /// The app refuses to start if it cannot install its subscriber (a global one is already
     /// set, or [`default_subscriber(false)`](Self::default_subscriber)): then add the layer to
-    /// your own subscriber beside [`logging::layer()`](crate::logging::layer).
+    /// your own subscriber beside [`logging::layer()`](fn@crate::logging::layer).
     #[must_use]
     pub fn tracing_layer<L>(mut self, layer: L) -> Self
     where

@@ -57,6 +57,11 @@ async fn quiet(msg: String, ctx: Context) {
     levels(&msg, &ctx).await;
 }
 
+#[queue_trigger(queue_name = "traced")]
+async fn traced(msg: String) {
+    ship(msg.len() as u64).await;
+}
+
 /// What every level lets through, in `Logs`.
 const ALL: [&str; 4] = ["DEBUG: debug hi", "info hi", "ctx", "WARN: warn"];
 
@@ -255,7 +260,7 @@ fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
     text
 }
 
-/// Serves in a child with `env`, invokes `job` and `quiet` with "hi", waits (up to 20 s) until
+/// Serves in a child with `env`, invokes `job`, `quiet` and `traced` with "hi", waits (up to 20 s) until
 /// stdout and stderr together show each of `wait_for` (lines reach them shortly after they
 /// are logged), and returns the `Logs` and the child's stdout and stderr.
 fn serve_and_invoke(env: &[(&str, &str)], wait_for: &[&str]) -> (Vec<Vec<String>>, String, String) {
@@ -301,7 +306,7 @@ fn serve_and_invoke(env: &[(&str, &str)], wait_for: &[&str]) -> (Vec<Vec<String>
         }
         assert!(ready, "the child did not start");
         let mut logs = Vec::new();
-        for function in ["job", "quiet"] {
+        for function in ["job", "quiet", "traced"] {
             let (status, body) = invoke(
                 addr,
                 function,
@@ -362,10 +367,19 @@ fn the_server_reads_the_levels_from_host_json_in_the_app_folder() {
         "{stderr}"
     );
 
-    // Without the variable, no file is read: Information everywhere.
-    let (logs, _, _) = serve_and_invoke(&[], &[]);
+    assert!(logs[2].is_empty(), "{:?}", logs[2]);
+
+    // Without the variable, no file is read: Information everywhere. Span fields are in `Logs`
+    // and on stdout.
+    let packed = "ship{order=2}:pack{size=\"large\"}: packed weight=3";
+    let (logs, stdout, _) = serve_and_invoke(&[], &[&format!("[traced {id}] {packed}\n")]);
     assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[1], ["info hi", "ctx", "WARN: warn"]);
+    assert_eq!(logs[2], [packed, "ship{order=2 tracking=\"X1\"}: shipped"]);
+    assert!(
+        stdout.contains(&format!("INFO [traced {id}] {packed}\n")),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -28,7 +28,7 @@ struct SpanFields(String);
 /// the invocation. An event inside spans of the invocation (`#[tracing::instrument]`) is
 /// rendered with their fields: `order{id=7}: message`.
 ///
-/// You only need it if you build your own subscriber (see [`layer`](crate::logging::layer));
+/// You only need it if you build your own subscriber (see [`layer()`](fn@crate::logging::layer));
 /// otherwise [`App`](crate::App) installs one that captures events and also prints them (with
 /// the invocation id) to stdout/stderr. This layer only captures, unless
 /// [`print`](Self::print) is set.

@@ -80,7 +80,7 @@
 //! [`TestApp::log_level`] or `RUST_LOG`, layers from [`TestApp::tracing_layer`]), so tests
 //! with different settings do not disturb each other; with
 //! [`App::default_subscriber(false)`](App::default_subscriber), the subscriber you set is used:
-//! add [`logging::layer()`](crate::logging::layer) or [`LogLayer`](crate::LogLayer) to it.
+//! add [`logging::layer()`](fn@crate::logging::layer) or [`LogLayer`](crate::LogLayer) to it.
 
 pub mod fixtures;
 mod outcome;
