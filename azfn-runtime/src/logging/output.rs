@@ -157,12 +157,17 @@ mod tests {
 
     #[test]
     fn lines_from_many_threads_are_all_written_and_flush_waits_for_them() {
-        // What reaches the real stdout is not captured here: this checks the bookkeeping.
+        // The lines go to the test process's real stdout and stderr (few of them, as the
+        // harness does not capture these); tests/logging.rs reads a server's. This checks the
+        // bookkeeping: everything taken and written once `flush` returns.
         std::thread::scope(|s| {
-            for t in 0..4 {
+            for t in 0..3 {
                 s.spawn(move || {
-                    for i in 0..200 {
-                        write(i % 10 == 0, &format!("azfn output test {t} {i}\n"));
+                    for i in 0..2 {
+                        write(
+                            i == 1,
+                            &format!("azfn-runtime output test: thread {t} line {i}\n"),
+                        );
                     }
                 });
             }
