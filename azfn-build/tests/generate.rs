@@ -715,6 +715,12 @@ fn what_the_host_reads_differently_is_rewritten_with_a_warning_on_the_token() {
         "{warnings:#?}"
     );
     config(&dir).generate().unwrap();
-    assert!(dir.read("process/function.json").contains("\"queueName\": \"orders\""));
-    assert!(dir.read("five/function.json").contains("\"schedule\": \"0 */5 * * * *\""));
+    assert!(
+        dir.read("process/function.json")
+            .contains("\"queueName\": \"orders\"")
+    );
+    assert!(
+        dir.read("five/function.json")
+            .contains("\"schedule\": \"0 */5 * * * *\"")
+    );
 }

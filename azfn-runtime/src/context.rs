@@ -62,17 +62,23 @@ impl Context {
 
     /// Logs a line at Information level.
     pub fn log(&self, message: impl fmt::Display) {
-        self.sink.log(Level::INFO, &message.to_string());
+        if self.sink.enabled(Level::INFO) {
+            self.sink.log(Level::INFO, &message.to_string());
+        }
     }
 
     /// Logs a warning (prefixed `WARN:` in `Logs`, printed on stderr).
     pub fn warn(&self, message: impl fmt::Display) {
-        self.sink.log(Level::WARN, &message.to_string());
+        if self.sink.enabled(Level::WARN) {
+            self.sink.log(Level::WARN, &message.to_string());
+        }
     }
 
     /// Logs an error (prefixed `ERROR:` in `Logs`, printed on stderr).
     pub fn error(&self, message: impl fmt::Display) {
-        self.sink.log(Level::ERROR, &message.to_string());
+        if self.sink.enabled(Level::ERROR) {
+            self.sink.log(Level::ERROR, &message.to_string());
+        }
     }
 
     /// The retry context, present when a retry policy applies (from the first attempt on).

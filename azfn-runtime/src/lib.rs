@@ -109,10 +109,34 @@
 //! function name and invocation id: INFO and below on stdout, WARN and ERROR on stderr (which
 //! the host logs as warnings and errors). A failed function's error is logged the same way.
 //!
-//! [`App`] installs a minimal subscriber for this when none is set (level from `AZFN_LOG`:
-//! `error`, `warn`, `info` (default), `debug`, `trace`, `off`). With your own subscriber, add
-//! [`LogLayer`] to it. Events of tasks you `tokio::spawn` are not tied to the invocation. When
-//! nothing logs, capture costs nothing.
+//! Each invocation runs inside a span `invocation` with fields `function` and `invocation_id`,
+//! and an event inside your own spans (`#[tracing::instrument]`) is logged with their fields:
+//! `ship{order=7}: shipped`. Levels come from `RUST_LOG` when it is set, else from
+//! `logging.logLevel` of `host.json`, per function (`"Function.checkout": "Debug"`) and by
+//! `default`, as the host reads them (or [`App::log_level`]).
+//!
+//! ```no_run
+//! use azfn_runtime::{Error, HttpRequest, HttpResponse, http_trigger};
+//!
+//! #[http_trigger(route = "orders/{id}", methods = ["get"], auth_level = "anonymous")]
+//! async fn order(req: HttpRequest) -> Result<HttpResponse, Error> {
+//!     let id: u64 = req.param("id").unwrap_or("0").parse().map_err(Error::msg)?;
+//!     ship(id).await; // logs `ship{order=7}: shipped`
+//!     Ok(HttpResponse::ok().text("shipped"))
+//! }
+//!
+//! #[tracing::instrument] // needs tracing's `attributes` feature
+//! async fn ship(order: u64) {
+//!     tracing::debug!("label printed"); // only with Debug for this function
+//!     tracing::info!("shipped");
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! [`App`] installs a `tracing` subscriber for this when none is set; add your own layers to it
+//! (JSON output, OpenTelemetry) with [`App::tracing_layer`]: they see the same events and spans
+//! and `Logs` keep working. To build the subscriber yourself, add [`logging::layer()`] to it.
+//! Events of tasks you `tokio::spawn` are not tied to the invocation. See [`logging`].
 //!
 //! # Blocking and CPU-bound work
 //!
@@ -183,7 +207,7 @@ mod http_api;
 mod idle;
 mod invocation;
 mod json;
-mod logging;
+pub mod logging;
 mod manifest;
 pub mod middleware;
 mod output;

@@ -22,13 +22,14 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 use tracing::Level;
+use tracing::level_filters::LevelFilter;
 
 use crate::body::Body;
 use crate::error::{Error, Rejection};
 use crate::http_api::{HttpResponse, RequestHead};
 use crate::idle::{Activity, Limits, Metered, Watcher};
 use crate::invocation::{Forwarded, Invocation, Source, StateMap};
-use crate::logging::{self, Echo, InvocationId, LogSink};
+use crate::logging::{self, Echo, InvocationId, LogSink, Logging};
 use crate::manifest::Manifest;
 use crate::middleware::{ForwardedCall, LayerList, Layers};
 use crate::output::{self, encode_output, failure_response, http_object, into_response};
@@ -77,6 +78,7 @@ pub struct App {
     default_subscriber: bool,
     /// Middleware (`App::layer`, in `middleware.rs`).
     pub(crate) layers: LayerList,
+    logging: logging::Config,
 }
 
 impl fmt::Debug for App {
@@ -93,6 +95,7 @@ impl fmt::Debug for App {
             .field("state", &self.state)
             .field("default_subscriber", &self.default_subscriber)
             .field("layers", &self.layers)
+            .field("logging", &self.logging)
             .finish()
     }
 }
@@ -118,6 +121,7 @@ impl App {
             state: StateMap::default(),
             default_subscriber: true,
             layers: LayerList::default(),
+            logging: logging::Config::default(),
         }
     }
 
@@ -206,10 +210,64 @@ impl App {
     }
 
     /// Whether to install azfn's `tracing` subscriber when none is set (default: on). Turn it
-    /// off if you install your own; add [`LogLayer`](crate::LogLayer) to it.
+    /// off if you install your own; add [`logging::layer()`](fn@crate::logging::layer) to it.
     #[must_use]
     pub fn default_subscriber(mut self, install: bool) -> Self {
         self.default_subscriber = install;
+        self
+    }
+
+    /// Adds a [`tracing_subscriber::Layer`] to the subscriber the app installs (JSON output,
+    /// OpenTelemetry, ...): it sees every event and span the [levels](crate::logging#levels)
+    /// let through, including each invocation's span, while the invocations' `Logs` and
+    /// printed lines stay as they are. Can be called more than once.
+    ///
+    /// ```no_run
+    /// /// Counts the events it sees.
+    /// struct Count(std::sync::atomic::AtomicUsize);
+    ///
+    /// impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count {
+    ///     fn on_event(&self, _: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+    ///         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// fn main() -> std::process::ExitCode {
+    ///     azfn_runtime::App::new()
+    ///         .tracing_layer(Count(Default::default()))
+    ///         .run()
+    /// }
+    /// ```
+    ///
+    /// The app refuses to start if it cannot install its subscriber (a global one is already
+    /// set, or [`default_subscriber(false)`](Self::default_subscriber)): then add the layer to
+    /// your own subscriber beside [`logging::layer()`](fn@crate::logging::layer).
+    #[must_use]
+    pub fn tracing_layer<L>(mut self, layer: L) -> Self
+    where
+        L: tracing_subscriber::Layer<tracing_subscriber::Registry> + Send + Sync + 'static,
+    {
+        self.logging.layers.push(Box::new(layer));
+        self
+    }
+
+    /// Sets the level of a log category, as `logging.logLevel` of `host.json` does (and over
+    /// it): `"default"`, `"Function"`, `"Function.<name>"`, ... See
+    /// [levels](crate::logging#levels). `RUST_LOG`, when set, decides instead.
+    ///
+    /// ```no_run
+    /// use tracing::level_filters::LevelFilter;
+    ///
+    /// fn main() -> std::process::ExitCode {
+    ///     azfn_runtime::App::new()
+    ///         .log_level("default", LevelFilter::WARN)
+    ///         .log_level("Function.checkout", LevelFilter::DEBUG)
+    ///         .run()
+    /// }
+    /// ```
+    #[must_use]
+    pub fn log_level(mut self, category: impl Into<String>, level: LevelFilter) -> Self {
+        self.logging.levels.push((category.into(), level));
         self
     }
 
@@ -229,7 +287,9 @@ impl App {
                 return ExitCode::FAILURE;
             }
         };
-        match runtime.block_on(self.serve()) {
+        let served = runtime.block_on(self.serve());
+        logging::flush();
+        match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("azfn: {}", format!("{e:#}").replace('\n', " "));
@@ -279,12 +339,17 @@ impl App {
             .copied()
             .partition(|reg| forwarding && reg.spec.is_http_only());
         let router = Router::new(&prefix, &forwarded)?;
-        if self.default_subscriber {
-            logging::install_default_subscriber();
-        }
         let layers = self
             .layers
             .build(&payload, &forwarded, self.expose_errors, self.body_limit);
+        let names: Vec<&'static str> = all.iter().map(|reg| function_name(reg)).collect();
+        let logging = Logging::start(
+            self.logging,
+            self.default_subscriber,
+            echo,
+            &names,
+            &|name| std::env::var(name).ok(),
+        )?;
         let server = Shared::new(Server {
             layers,
             payload: payload
@@ -300,7 +365,7 @@ impl App {
             },
             expose_errors: self.expose_errors,
             state: Shared::new(self.state),
-            echo,
+            logging,
         });
         Ok(Prepared {
             server,
@@ -369,8 +434,8 @@ pub(crate) struct Server {
     limits: Limits,
     expose_errors: bool,
     state: Shared<StateMap>,
-    /// Where invocation log lines are printed.
-    echo: Echo,
+    /// Where invocation log lines go, and at which levels.
+    logging: Logging,
 }
 
 /// The answer to one request: at once, or an invocation to run. The invocation's future is
@@ -559,9 +624,8 @@ impl Server {
 impl Server {
     /// The log sink of one invocation; `capture` keeps its lines for the payload's `Logs`.
     fn sink(&self, reg: &'static Registration, headers: &HeaderMap, capture: bool) -> Arc<LogSink> {
-        Arc::new(
-            LogSink::new(new_invocation_id(headers), function_name(reg), capture).echo(self.echo),
-        )
+        self.logging
+            .sink(new_invocation_id(headers), function_name(reg), capture)
     }
 
     /// One invocation of `reg`, logging to `sink`.

@@ -75,9 +75,12 @@
 //!
 //! [`TestInvocation::logs`] holds the `Logs` the handler sent (payload mode; the host reads no
 //! logs in forwarding mode and discards them when an invocation fails). Lines are also printed
-//! through the test harness, so they show up under a failing test. `tracing` events are
-//! captured by the subscriber [`App`] installs when none is set; with your own subscriber, add
-//! [`LogLayer`](crate::LogLayer) to it.
+//! through the test harness, so they show up under a failing test. Each `TestApp` runs its
+//! invocations under its own `tracing` subscriber, made as [`App`] makes it (levels from
+//! [`TestApp::log_level`] or `RUST_LOG`, layers from [`TestApp::tracing_layer`]), so tests
+//! with different settings do not disturb each other; with
+//! [`App::default_subscriber(false)`](App::default_subscriber), the subscriber you set is used:
+//! add [`logging::layer()`](fn@crate::logging::layer) or [`LogLayer`](crate::LogLayer) to it.
 
 pub mod fixtures;
 mod outcome;
@@ -258,6 +261,28 @@ impl TestApp {
     #[must_use]
     pub fn forwarded_layer<L: ForwardedLayer>(self, layer: L) -> Self {
         self.configure("forwarded_layer", |app| app.forwarded_layer(layer))
+    }
+
+    /// Sets the level of a log category, like [`App::log_level`]: `"default"`,
+    /// `"Function.<name>"`, ... as in `logging.logLevel` of `host.json`.
+    #[must_use]
+    pub fn log_level(
+        self,
+        category: impl Into<String>,
+        level: tracing::level_filters::LevelFilter,
+    ) -> Self {
+        let category = category.into();
+        self.configure("log_level", |app| app.log_level(category, level))
+    }
+
+    /// Adds a layer to the app's `tracing` subscriber, like [`App::tracing_layer`]. Each
+    /// `TestApp` has its own subscriber, used while its invocations run.
+    #[must_use]
+    pub fn tracing_layer<L>(self, layer: L) -> Self
+    where
+        L: tracing_subscriber::Layer<tracing_subscriber::Registry> + Send + Sync + 'static,
+    {
+        self.configure("tracing_layer", |app| app.tracing_layer(layer))
     }
 
     /// Starts the app on first use: the start-up checks, then the host's view of every function.
