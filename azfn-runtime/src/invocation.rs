@@ -153,7 +153,7 @@ impl Invocation {
             Source::Payload(_) => {
                 let spec: &'static FunctionSpec = self.spec;
                 let trigger = spec.trigger()?;
-                if !matches!(trigger.kind, BindingKind::HttpTrigger { .. }) {
+                if !trigger.is_type("httpTrigger") {
                     return None;
                 }
                 &trigger.name

@@ -7,7 +7,10 @@ use azfn_runtime::bindings::event_grid::{AnyEvent, CloudEvent, EventGridEvent};
 use azfn_runtime::bindings::sql::{SqlChange, SqlChangeOperation};
 use azfn_runtime::bindings::table::TableEntity;
 use azfn_runtime::testing::TestApp;
-use azfn_runtime::{Context, Json, cosmos_db_trigger, event_grid_trigger, queue_trigger, sql_trigger, table_input, table_output};
+use azfn_runtime::{
+    Context, Json, cosmos_db_trigger, event_grid_trigger, queue_trigger, sql_trigger, table_input,
+    table_output,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -21,12 +24,20 @@ struct Doc {
     total: f64,
 }
 
-#[cosmos_db_trigger(connection = "Cosmos", database_name = "shop", container_name = "orders")]
+#[cosmos_db_trigger(
+    connection = "Cosmos",
+    database_name = "shop",
+    container_name = "orders"
+)]
 async fn cosmos_changes(docs: Json<Vec<CosmosDocument<Doc>>>, ctx: Context) {
     ctx.log(json!(docs.0));
 }
 
-#[cosmos_db_trigger(connection = "Cosmos", database_name = "shop", container_name = "orders")]
+#[cosmos_db_trigger(
+    connection = "Cosmos",
+    database_name = "shop",
+    container_name = "orders"
+)]
 async fn cosmos_plain(docs: Json<Vec<Doc>>, ctx: Context) {
     ctx.log(json!(docs.iter().map(|d| &d.id).collect::<Vec<_>>()));
 }
@@ -73,7 +84,10 @@ struct ToDo {
     completed: Option<bool>,
 }
 
-#[sql_trigger(table_name = "dbo.ToDo", connection_string_setting = "SqlConnectionString")]
+#[sql_trigger(
+    table_name = "dbo.ToDo",
+    connection_string_setting = "SqlConnectionString"
+)]
 async fn todo_changes(changes: Json<Vec<SqlChange<ToDo>>>, ctx: Context) {
     let list: Vec<Value> = changes
         .iter()
@@ -229,7 +243,12 @@ struct Stock {
 }
 
 #[queue_trigger(queue_name = "restock")]
-#[table_input(name = "stock", table_name = "stock", partition_key = "shop", row_key = "{queueTrigger}")]
+#[table_input(
+    name = "stock",
+    table_name = "stock",
+    partition_key = "shop",
+    row_key = "{queueTrigger}"
+)]
 #[table_output(name = "$return", table_name = "stock")]
 async fn restock(sku: String, stock: TableEntity<Stock>, ctx: Context) -> TableEntity<Stock> {
     ctx.log(json!({

@@ -6,7 +6,9 @@ use azfn_runtime::bindings::event_hubs::{EventHubBatch, EventHubEvent};
 use azfn_runtime::bindings::kafka::KafkaEvent;
 use azfn_runtime::bindings::rabbitmq::RabbitMqMessage;
 use azfn_runtime::bindings::service_bus::{ServiceBusBatch, ServiceBusMessage};
-use azfn_runtime::{Context, Json, event_hub_trigger, kafka_trigger, rabbitmq_trigger, service_bus_trigger};
+use azfn_runtime::{
+    Context, Json, event_hub_trigger, kafka_trigger, rabbitmq_trigger, service_bus_trigger,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -233,7 +235,11 @@ async fn bad_service_bus_payloads_name_the_binding_and_the_field() {
 // ---------------------------------------------------------------------------------------------
 // Event Hubs.
 
-#[event_hub_trigger(event_hub_name = "telemetry", connection = "EventHub", cardinality = "many")]
+#[event_hub_trigger(
+    event_hub_name = "telemetry",
+    connection = "EventHub",
+    cardinality = "many"
+)]
 async fn eh_many(events: EventHubBatch<Json<Reading>>, ctx: Context) {
     let partition = events.partition_context.clone().unwrap_or_default();
     let list: Vec<Value> = events
@@ -264,12 +270,20 @@ async fn eh_many(events: EventHubBatch<Json<Reading>>, ctx: Context) {
     }));
 }
 
-#[event_hub_trigger(event_hub_name = "telemetry", connection = "EventHub", cardinality = "many")]
+#[event_hub_trigger(
+    event_hub_name = "telemetry",
+    connection = "EventHub",
+    cardinality = "many"
+)]
 async fn eh_bodies(events: Json<Vec<Reading>>, ctx: Context) {
     ctx.log(json!(events.0));
 }
 
-#[event_hub_trigger(event_hub_name = "telemetry", connection = "EventHub", cardinality = "one")]
+#[event_hub_trigger(
+    event_hub_name = "telemetry",
+    connection = "EventHub",
+    cardinality = "one"
+)]
 async fn eh_one(event: EventHubEvent<Json<Reading>>, ctx: Context) {
     let p = &event.properties;
     ctx.log(json!({

@@ -10,7 +10,10 @@ use azfn_runtime::bindings::signalr::{
 };
 use azfn_runtime::bindings::twilio::TwilioSms;
 use azfn_runtime::testing::TestApp;
-use azfn_runtime::{Context, event_grid_output, queue_trigger, send_grid_output, signalr_connection_info, signalr_output, signalr_trigger, twilio_sms_output};
+use azfn_runtime::{
+    Context, event_grid_output, queue_trigger, send_grid_output, signalr_connection_info,
+    signalr_output, signalr_trigger, twilio_sms_output,
+};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------------
@@ -112,7 +115,11 @@ async fn a_signalr_trigger_invocation() {
 // Event Grid output.
 
 #[queue_trigger(queue_name = "publish")]
-#[event_grid_output(name = "$return", topic_endpoint_uri = "TopicUri", topic_key_setting = "TopicKey")]
+#[event_grid_output(
+    name = "$return",
+    topic_endpoint_uri = "TopicUri",
+    topic_key_setting = "TopicKey"
+)]
 async fn publish(id: String) -> Vec<AnyEvent> {
     vec![
         AnyEvent::EventGrid(EventGridEvent::new(
@@ -155,7 +162,11 @@ async fn event_grid_events_out_in_either_schema() {
 // SendGrid and Twilio outputs.
 
 #[queue_trigger(queue_name = "mail")]
-#[send_grid_output(name = "$return", api_key = "SendGridApiKey", from = "orders@contoso.com")]
+#[send_grid_output(
+    name = "$return",
+    api_key = "SendGridApiKey",
+    from = "orders@contoso.com"
+)]
 async fn mail(email: String) -> Vec<SendGridMessage> {
     vec![
         SendGridMessage::new()
@@ -170,7 +181,12 @@ async fn mail(email: String) -> Vec<SendGridMessage> {
 }
 
 #[queue_trigger(queue_name = "sms")]
-#[twilio_sms_output(name = "$return", account_sid_setting = "TwilioAccountSid", auth_token_setting = "TwilioAuthToken", from = "+15555550100")]
+#[twilio_sms_output(
+    name = "$return",
+    account_sid_setting = "TwilioAccountSid",
+    auth_token_setting = "TwilioAuthToken",
+    from = "+15555550100"
+)]
 async fn sms(phone: String) -> TwilioSms {
     TwilioSms::new(phone, "Your order has shipped.")
 }
