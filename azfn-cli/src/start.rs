@@ -488,8 +488,10 @@ impl Reload<'_> {
                 return Ok(());
             }
         };
-        console.info("Build succeeded: restarting the handler (HTTP requests wait meanwhile)");
+        // Requests wait from now on; said only once true, so that a request sent after the line
+        // is never answered by the old handler.
         self.current.send_replace(None);
+        console.info("Build succeeded: restarting the handler (HTTP requests wait meanwhile)");
         drain::quiesce(&serving.host).await;
         for task in serving.triggers.drain(..) {
             task.abort();
