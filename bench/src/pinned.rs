@@ -10,7 +10,7 @@
 //! taskset -c 1 azfn-bench pinned --bare target/release/bare-handler \
 //!     --app target/release/example-forwarded --mode forwarding \
 //!     [--server-cpu 0] [--seconds 8] [--slice-ms 200] [--runs 3] [--connections 32] \
-//!     [--request external|host] [--stdout null|pipe] [--cold-runs 21]
+//!     [--request external|host] [--stdout null|pipe] [--cold-runs 21] [--labels bare,azfn]
 //! ```
 //!
 //! The client is a minimal HTTP/1.1 loop over raw sockets (a fixed request, a response read up
@@ -59,6 +59,8 @@ struct Args {
     stdout: Stdout,
     cold_runs: usize,
     slice_ms: u64,
+    /// What the two servers are called in the output.
+    labels: [String; 2],
 }
 
 fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -75,6 +77,7 @@ fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
         stdout: Stdout::Null,
         cold_runs: 21,
         slice_ms: 200,
+        labels: ["bare".to_owned(), "azfn".to_owned()],
     };
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -107,6 +110,12 @@ fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
             "--seconds" => args.seconds = number(&value)?.max(0.1),
             "--runs" => args.runs = (number(&value)? as usize).max(1),
             "--connections" => args.connections = (number(&value)? as usize).max(1),
+            "--labels" => {
+                let (a, b) = value
+                    .split_once(',')
+                    .ok_or("--labels needs two names: BARE,APP")?;
+                args.labels = [a.to_owned(), b.to_owned()];
+            }
             "--slice-ms" => args.slice_ms = (number(&value)? as u64).max(1),
             "--cold-runs" => args.cold_runs = number(&value)? as usize,
             other => return Err(format!("unknown argument `{other}`")),
@@ -353,9 +362,11 @@ async fn one_run(args: &Args, req: &[u8]) -> Result<String, String> {
     };
     let (ratio, cpu_ratio) = (median(ratios), median(cpu_ratios));
     Ok(format!(
-        "bare {} | azfn {} | azfn/bare req/s {ratio:.3} (median of {rounds} rounds), bare/azfn CPU per request {cpu_ratio:.3}",
+        "{b} {} | {a} {} | {a}/{b} req/s {ratio:.3} (median of {rounds} rounds), {b}/{a} CPU per request {cpu_ratio:.3}",
         line(0),
-        line(1)
+        line(1),
+        b = args.labels[0],
+        a = args.labels[1],
     ))
 }
 
@@ -391,9 +402,11 @@ async fn run(args: Args) -> Result<(), String> {
         }
         let [bare, azfn] = cold.map(median);
         println!(
-            "cold start (median of {}): bare {bare:.2} ms, azfn {azfn:.2} ms, azfn/bare {:.3}",
+            "cold start (median of {}): {b} {bare:.2} ms, {a} {azfn:.2} ms, {a}/{b} {:.3}",
             args.cold_runs,
-            azfn / bare
+            azfn / bare,
+            b = args.labels[0],
+            a = args.labels[1],
         );
     }
     for run in 0..args.runs {
