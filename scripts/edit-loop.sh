@@ -3,7 +3,9 @@
 # examples/orders (azfn: attribute macros and the azfn-build build script) and of the same
 # functions on bare hyper + serde_json (bench/edit-loop/bare-orders), in the same run.
 #
-# Usage: scripts/edit-loop.sh [--reps N] [--release]
+# Usage: scripts/edit-loop.sh [--reps N] [--release] [--optimize-build-deps]
+#   --optimize-build-deps: the scratch workspace sets `[profile.dev.build-override]
+#   opt-level = 3`, so build scripts and proc macros (and what they use: syn) are optimized
 #
 # Both crates are copied into one scratch workspace under target/edit-loop/ (its own target
 # folder, built once before timing; the copies depend on this checkout's crates by path). Each
@@ -15,11 +17,13 @@ cd "$(dirname "$0")/.."
 root=$PWD
 reps=9
 profile=()
+build_override=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --release) profile=(--release); shift ;;
-    *) echo "edit-loop.sh: unknown argument $1 (use --reps N, --release)" >&2; exit 2 ;;
+    --optimize-build-deps) build_override=$'\n[profile.dev.build-override]\nopt-level = 3\n'; shift ;;
+    *) echo "edit-loop.sh: unknown argument $1 (use --reps N, --release, --optimize-build-deps)" >&2; exit 2 ;;
   esac
 done
 
@@ -32,6 +36,7 @@ mkdir -p "$ws"
   printf '[workspace]\nresolver = "3"\nmembers = ["orders", "bare-orders"]\n\n'
   sed -n '/^\[workspace.package\]/,/^\[profile/p' Cargo.toml | sed '/^\[profile/d' |
     sed "s|path = \"|path = \"$root/|"
+  printf '%s' "$build_override"
 } >"$ws/Cargo.toml.new"
 cmp -s "$ws/Cargo.toml.new" "$ws/Cargo.toml" 2>/dev/null && rm "$ws/Cargo.toml.new" ||
   mv "$ws/Cargo.toml.new" "$ws/Cargo.toml"

@@ -211,8 +211,8 @@ impl HttpRequest {
         // Fast path: read the trigger object straight from its JSON text. Shapes it does not
         // expect (the legacy string `Query`, numbers for strings, ...) take the general path.
         // Kept because it is measured: `scripts/fast-paths.sh plain-json`, payload mode,
-        // +12-16 % req/s and 14-17 % less server CPU per request than the general path alone
-        // (BENCHMARKS.md, "Fast paths").
+        // 12-18 % less server CPU per request than the general path alone (BENCHMARKS.md,
+        // "Fast paths").
         if let Some(raw) = inv.payload().and_then(|p| p.unparsed(binding))
             && let Ok(fields) = serde_json::from_slice::<Fields>(raw)
         {

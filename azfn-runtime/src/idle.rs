@@ -5,8 +5,8 @@
 //! timer per connection: a tokio timer makes every worker that parks work through the timer
 //! wheel, which costs each request of a busy server more than the requests themselves do here.
 //! Kept because it is measured: against hyper's `header_read_timeout` and one tokio idle timer
-//! per connection (`scripts/fast-paths.sh plain-timers`), the watcher saves 7-9 % of the server
-//! CPU per request in forwarding mode and 3-7 % in payload mode (BENCHMARKS.md, "Fast paths");
+//! per connection (`scripts/fast-paths.sh plain-timers`), the watcher saves 5-8 % of the server
+//! CPU per request in forwarding mode and 3-5 % in payload mode (BENCHMARKS.md, "Fast paths");
 //! it stays only while that is at least 3 %.
 //! Each connection counts what it does in plain counters ([`Activity`]); the watcher compares
 //! them with what it saw at its earlier looks:

@@ -10,7 +10,7 @@
 //! taskset -c 1 azfn-bench pinned --bare target/release/bare-handler \
 //!     --app target/release/example-forwarded --mode forwarding \
 //!     [--server-cpu 0] [--seconds 8] [--slice-ms 200] [--runs 3] [--connections 32] \
-//!     [--request external|host] [--stdout null|pipe] [--cold-runs 21] [--labels bare,azfn]
+//!     [--request external|host] [--stdout null|pipe] [--cold-runs 21] [--app ...] [--labels bare,azfn,...]
 //! ```
 //!
 //! The client is a minimal HTTP/1.1 loop over raw sockets (a fixed request, a response read up
@@ -47,8 +47,8 @@ enum Mode {
 }
 
 struct Args {
-    bare: PathBuf,
-    app: PathBuf,
+    /// `--bare` first, then every `--app`.
+    servers: Vec<PathBuf>,
     mode: Mode,
     /// Send the headers the Functions host adds to a forwarded request.
     host_headers: bool,
@@ -60,14 +60,13 @@ struct Args {
     cold_runs: usize,
     slice_ms: u64,
     /// What the two servers are called in the output.
-    labels: [String; 2],
+    labels: Vec<String>,
 }
 
 fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
-    let (mut bare, mut app, mut mode) = (None, None, Mode::Forwarding);
+    let (mut bare, mut apps, mut mode) = (None, Vec::new(), Mode::Forwarding);
     let mut args = Args {
-        bare: PathBuf::new(),
-        app: PathBuf::new(),
+        servers: Vec::new(),
         mode,
         host_headers: false,
         server_cpu: 0,
@@ -77,14 +76,14 @@ fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
         stdout: Stdout::Null,
         cold_runs: 21,
         slice_ms: 200,
-        labels: ["bare".to_owned(), "azfn".to_owned()],
+        labels: Vec::new(),
     };
     while let Some(flag) = rest.next() {
         let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let number = |v: &str| v.parse::<f64>().map_err(|e| format!("{flag}: {e}"));
         match flag.as_str() {
             "--bare" => bare = Some(PathBuf::from(value)),
-            "--app" => app = Some(PathBuf::from(value)),
+            "--app" => apps.push(PathBuf::from(value)),
             "--mode" => {
                 mode = match value.as_str() {
                     "payload" => Mode::Payload,
@@ -111,18 +110,35 @@ fn parse(mut rest: impl Iterator<Item = String>) -> Result<Args, String> {
             "--runs" => args.runs = (number(&value)? as usize).max(1),
             "--connections" => args.connections = (number(&value)? as usize).max(1),
             "--labels" => {
-                let (a, b) = value
-                    .split_once(',')
-                    .ok_or("--labels needs two names: BARE,APP")?;
-                args.labels = [a.to_owned(), b.to_owned()];
+                args.labels = value.split(',').map(str::to_owned).collect();
             }
             "--slice-ms" => args.slice_ms = (number(&value)? as u64).max(1),
             "--cold-runs" => args.cold_runs = number(&value)? as usize,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    args.bare = bare.ok_or("--bare is required")?;
-    args.app = app.ok_or("--app is required")?;
+    args.servers.push(bare.ok_or("--bare is required")?);
+    if apps.is_empty() {
+        return Err("--app is required".into());
+    }
+    args.servers.extend(apps);
+    if args.labels.is_empty() {
+        args.labels.push("bare".to_owned());
+        args.labels.extend((1..args.servers.len()).map(|i| {
+            if i == 1 {
+                "azfn".to_owned()
+            } else {
+                format!("app{i}")
+            }
+        }));
+    }
+    if args.labels.len() != args.servers.len() {
+        return Err(format!(
+            "--labels names {} servers; there are {} (--bare and each --app)",
+            args.labels.len(),
+            args.servers.len()
+        ));
+    }
     args.mode = mode;
     Ok(args)
 }
@@ -296,17 +312,22 @@ fn median(mut v: Vec<f64>) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// One run on fresh processes: the load alternates between bare (0) and azfn (1) in slices
-/// (bare first in even rounds, azfn first in odd ones); each round gives one azfn/bare ratio of
-/// requests answered and one of CPU per request.
-async fn one_run(args: &Args, req: &[u8]) -> Result<String, String> {
-    let servers = [
-        start(&args.bare, args.server_cpu, args.stdout).await?.0,
-        start(&args.app, args.server_cpu, args.stdout).await?.0,
-    ];
+/// One run on fresh processes: the load moves from server to server in slices (`--bare` is
+/// server 0, then each `--app`), in a rotated order every round and reversed every other round;
+/// each round gives, for every app, one app/bare ratio of requests answered and one bare/app
+/// ratio of CPU per request. Returns one line per server.
+async fn one_run(args: &Args, req: &[u8]) -> Result<Vec<String>, String> {
+    let mut servers = Vec::new();
+    for exe in &args.servers {
+        servers.push(start(exe, args.server_cpu, args.stdout).await?.0);
+    }
+    let count = servers.len();
     let req: Arc<[u8]> = Arc::from(req);
     let (active, _) = tokio::sync::watch::channel(STOP - 1);
-    let done = [Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0))];
+    let done: Vec<_> = servers
+        .iter()
+        .map(|_| Arc::new(AtomicU64::new(0)))
+        .collect();
     let mut tasks = Vec::new();
     for (i, server) in servers.iter().enumerate() {
         for _ in 0..args.connections {
@@ -321,11 +342,14 @@ async fn one_run(args: &Args, req: &[u8]) -> Result<String, String> {
     }
     let slice = Duration::from_millis(args.slice_ms);
     let rounds = ((args.seconds * 1000.0 / args.slice_ms as f64) as usize).max(1);
-    let (mut ratios, mut cpu_ratios) = (Vec::new(), Vec::new());
-    let (mut total, mut total_cpu) = ([0u64; 2], [0u64; 2]);
+    let (mut ratios, mut cpu_ratios) = (vec![Vec::new(); count], vec![Vec::new(); count]);
+    let (mut total, mut total_cpu) = (vec![0u64; count], vec![0u64; count]);
     for round in 0..WARM_UP + rounds {
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        let (mut n, mut cpu) = ([0u64; 2], [0u64; 2]);
+        let mut order: Vec<usize> = (0..count).map(|i| (i + round / 2) % count).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        let (mut n, mut cpu) = (vec![0u64; count], vec![0u64; count]);
         for i in order {
             let (before, cpu_before) = (done[i].load(Ordering::Relaxed), servers[i].cpu_ns());
             active.send_replace(i);
@@ -339,9 +363,9 @@ async fn one_run(args: &Args, req: &[u8]) -> Result<String, String> {
             continue;
         }
         let per_req = |i: usize| cpu[i] as f64 / n[i].max(1) as f64;
-        ratios.push(n[1] as f64 / n[0].max(1) as f64);
-        cpu_ratios.push(per_req(0) / per_req(1));
-        for i in 0..2 {
+        for i in 0..count {
+            ratios[i].push(n[i] as f64 / n[0].max(1) as f64);
+            cpu_ratios[i].push(per_req(0) / per_req(i));
             total[i] += n[i];
             total_cpu[i] += cpu[i];
         }
@@ -351,23 +375,27 @@ async fn one_run(args: &Args, req: &[u8]) -> Result<String, String> {
         task.await.map_err(|e| e.to_string())??;
     }
     let measured = slice.as_secs_f64() * rounds as f64;
-    let line = |i: usize| {
-        format!(
-            "{:>7.0} req/s {:>5.2} us CPU/req ({:.0}% of its core, peak RSS {} KiB)",
-            total[i] as f64 / measured,
-            total_cpu[i] as f64 / 1e3 / total[i].max(1) as f64,
-            total_cpu[i] as f64 / 1e9 / measured * 100.0,
-            servers[i].peak_rss_kib().unwrap_or(0),
-        )
-    };
-    let (ratio, cpu_ratio) = (median(ratios), median(cpu_ratios));
-    Ok(format!(
-        "{b} {} | {a} {} | {a}/{b} req/s {ratio:.3} (median of {rounds} rounds), {b}/{a} CPU per request {cpu_ratio:.3}",
-        line(0),
-        line(1),
-        b = args.labels[0],
-        a = args.labels[1],
-    ))
+    let bare = &args.labels[0];
+    Ok((0..count)
+        .map(|i| {
+            let label = &args.labels[i];
+            let mut line = format!(
+                "  {label:<14} {:>7.0} req/s {:>6.2} us CPU/req ({:>2.0}% of its core, peak RSS {} KiB)",
+                total[i] as f64 / measured,
+                total_cpu[i] as f64 / 1e3 / total[i].max(1) as f64,
+                total_cpu[i] as f64 / 1e9 / measured * 100.0,
+                servers[i].peak_rss_kib().unwrap_or(0),
+            );
+            if i > 0 {
+                line.push_str(&format!(
+                    "  {label}/{bare} req/s {:.3}, {bare}/{label} CPU per request {:.3} (medians of {rounds} rounds)",
+                    median(std::mem::take(&mut ratios[i])),
+                    median(std::mem::take(&mut cpu_ratios[i])),
+                ));
+            }
+            line
+        })
+        .collect())
 }
 
 /// Rounds dropped at the start of a run.
@@ -393,24 +421,33 @@ async fn run(args: Args) -> Result<(), String> {
         String::from_utf8_lossy(&req[..req.iter().position(|&b| b == b'\r').unwrap_or(0)])
     );
     if args.cold_runs > 0 {
-        let mut cold = [Vec::new(), Vec::new()];
+        let mut cold = vec![Vec::new(); args.servers.len()];
         for _ in 0..args.cold_runs {
-            for (i, exe) in [&args.bare, &args.app].into_iter().enumerate() {
+            for (i, exe) in args.servers.iter().enumerate() {
                 let (_server, took) = start(exe, args.server_cpu, args.stdout).await?;
                 cold[i].push(took.as_secs_f64() * 1e3);
             }
         }
-        let [bare, azfn] = cold.map(median);
+        let cold: Vec<f64> = cold.into_iter().map(median).collect();
         println!(
-            "cold start (median of {}): {b} {bare:.2} ms, {a} {azfn:.2} ms, {a}/{b} {:.3}",
-            args.cold_runs,
-            azfn / bare,
-            b = args.labels[0],
-            a = args.labels[1],
+            "cold start (spawn -> first GET / answer, median of {})",
+            args.cold_runs
         );
+        for (i, ms) in cold.iter().enumerate() {
+            let label = &args.labels[i];
+            let ratio = if i > 0 {
+                format!("  {label}/{} {:.3}", args.labels[0], ms / cold[0])
+            } else {
+                String::new()
+            };
+            println!("  {label:<14} {ms:>6.2} ms{ratio}");
+        }
     }
     for run in 0..args.runs {
-        println!("run {}: {}", run + 1, one_run(&args, &req).await?);
+        println!("run {}:", run + 1);
+        for line in one_run(&args, &req).await? {
+            println!("{line}");
+        }
     }
     Ok(())
 }
