@@ -21,6 +21,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+mod pinned;
+
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
@@ -28,7 +30,7 @@ use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 
 /// The invocation payload the host sends for `GET /api/hello?name=Bench` (contract §9.3 shape).
-const PAYLOAD: &str = r#"{"Data":{"req":{"Url":"http://localhost:7071/api/hello?name=Bench","Method":"GET","Query":{"name":"Bench"},"Headers":{"Accept":["*/*"],"Host":["localhost:7071"],"User-Agent":["bench"]},"Params":{},"Identities":[{"AuthenticationType":null,"IsAuthenticated":false,"Actor":null,"BootstrapContext":null,"Claims":[],"Label":null,"Name":null,"NameClaimType":"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name","RoleClaimType":"http://schemas.microsoft.com/ws/2008/06/identity/claims/role"}]}},"Metadata":{"name":"\"Bench\"","Query":{"name":"Bench"},"Headers":{"Accept":"*/*","Host":"localhost:7071","User-Agent":"bench"},"sys":{"MethodName":"hello","UtcNow":"2026-11-23T12:00:00.0000000Z","RandGuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}}}"#;
+pub(crate) const PAYLOAD: &str = r#"{"Data":{"req":{"Url":"http://localhost:7071/api/hello?name=Bench","Method":"GET","Query":{"name":"Bench"},"Headers":{"Accept":["*/*"],"Host":["localhost:7071"],"User-Agent":["bench"]},"Params":{},"Identities":[{"AuthenticationType":null,"IsAuthenticated":false,"Actor":null,"BootstrapContext":null,"Claims":[],"Label":null,"Name":null,"NameClaimType":"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name","RoleClaimType":"http://schemas.microsoft.com/ws/2008/06/identity/claims/role"}]}},"Metadata":{"name":"\"Bench\"","Query":{"name":"Bench"},"Headers":{"Accept":"*/*","Host":"localhost:7071","User-Agent":"bench"},"sys":{"MethodName":"hello","UtcNow":"2026-11-23T12:00:00.0000000Z","RandGuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}}}"#;
 
 struct Args {
     bare: PathBuf,
@@ -528,6 +530,16 @@ fn load_only(mut rest: impl Iterator<Item = String>) -> Result<(), String> {
 
 fn main() -> std::process::ExitCode {
     let mut argv = std::env::args().skip(1).peekable();
+    if argv.peek().map(String::as_str) == Some("pinned") {
+        argv.next();
+        return match pinned::main(argv) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("azfn-bench: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     if argv.peek().map(String::as_str) == Some("--load") {
         argv.next();
         return match load_only(argv) {

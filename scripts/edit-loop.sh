@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The edit-build loop: change one function body and time the incremental `cargo build` of
+# examples/orders (azfn: attribute macros and the azfn-build build script) and of the same
+# functions on bare hyper + serde_json (bench/edit-loop/bare-orders), in the same run.
+#
+# Usage: scripts/edit-loop.sh [--reps N] [--release] [--optimize-build-deps]
+#   --optimize-build-deps: the scratch workspace sets `[profile.dev.build-override]
+#   opt-level = 3`, so build scripts and proc macros (and what they use: syn) are optimized
+#
+# Both crates are copied into one scratch workspace under target/edit-loop/ (its own target
+# folder, built once before timing; the copies depend on this checkout's crates by path). Each
+# repetition edits the string literal in the body of `order` in both copies, in alternating
+# order, and times `cargo build -p <crate>` for each; the medians and their ratio are printed,
+# with how often the build script ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+reps=9
+profile=()
+build_override=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reps) reps=$2; shift 2 ;;
+    --release) profile=(--release); shift ;;
+    --optimize-build-deps) build_override=$'\n[profile.dev.build-override]\nopt-level = 3\n'; shift ;;
+    *) echo "edit-loop.sh: unknown argument $1 (use --reps N, --release, --optimize-build-deps)" >&2; exit 2 ;;
+  esac
+done
+
+work=$root/target/edit-loop
+ws=$work/ws
+mkdir -p "$ws"
+# The scratch workspace: this checkout's workspace settings with its path dependencies made
+# absolute, and the two crates.
+{
+  printf '[workspace]\nresolver = "3"\nmembers = ["orders", "bare-orders"]\n\n'
+  sed -n '/^\[workspace.package\]/,/^\[profile/p' Cargo.toml | sed '/^\[profile/d' |
+    sed "s|path = \"|path = \"$root/|"
+  printf '%s' "$build_override"
+} >"$ws/Cargo.toml.new"
+cmp -s "$ws/Cargo.toml.new" "$ws/Cargo.toml" 2>/dev/null && rm "$ws/Cargo.toml.new" ||
+  mv "$ws/Cargo.toml.new" "$ws/Cargo.toml"
+[ -f "$ws/Cargo.lock" ] || cp Cargo.lock "$ws/Cargo.lock"
+# Copied file by file, and only where the bytes differ: a fresh copy would change every mtime
+# and rebuild everything.
+copy_tree() { # copy_tree SRC DEST: copy the tree, touching only files whose bytes differ
+  (cd "$1" && find . -type f ! -path './target/*' ! -name '*.json') | while read -r f; do
+    mkdir -p "$(dirname "$2/$f")"
+    cmp -s "$1/$f" "$2/$f" || cp "$1/$f" "$2/$f"
+  done
+}
+copy_tree examples/orders "$ws/orders"
+copy_tree bench/edit-loop/bare-orders "$ws/bare-orders"
+
+export CARGO_TARGET_DIR=$work/target
+build() { cargo build --offline "${profile[@]}" --manifest-path "$ws/Cargo.toml" -p "$1" "${@:2}"; }
+echo "edit-loop: building both crates once (dependencies included)..." >&2
+build example-orders --quiet
+build bare-orders --quiet
+
+edit() { # edit CRATE_DIR N: a new string literal in the body of `order`
+  sed -i "s/\"Order enqueued[^\"]*\"/\"Order enqueued $2\"/" "$ws/$1/src/lib.rs"
+}
+now() { date +%s%N; }
+declare -A times=([orders]="" [bare-orders]="")
+scripts=0
+for ((i = 1; i <= reps; i++)); do
+  if ((i % 2)); then order=(orders bare-orders); else order=(bare-orders orders); fi
+  for dir in "${order[@]}"; do
+    crate=$dir
+    [ "$dir" = orders ] && crate=example-orders
+    edit "$dir" "$i"
+    start=$(now)
+    out=$(build "$crate" -v 2>&1) || { echo "$out" >&2; exit 1; }
+    end=$(now)
+    times[$dir]+="$(((end - start) / 1000000)) "
+    if [ "$dir" = orders ] && grep -q 'Running `.*example-orders-[0-9a-f]*/build-script-build`' <<<"$out"; then
+      scripts=$((scripts + 1))
+    fi
+  done
+done
+median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+azfn=$(median <<<"${times[orders]}")
+bare=$(median <<<"${times[bare-orders]}")
+echo "edit-loop: incremental cargo build${profile:+ ${profile[*]}} after editing the body of \`order\`, $reps repetitions"
+echo "  examples/orders (azfn)      median ${azfn} ms   (${times[orders]% }; build script ran $scripts of $reps times)"
+echo "  bare-orders (bare hyper)    median ${bare} ms   (${times[bare-orders]% })"
+awk -v a="$azfn" -v b="$bare" 'BEGIN { printf "  ratio azfn/bare            %.2f\n", a / b }'
