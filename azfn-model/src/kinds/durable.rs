@@ -1,7 +1,7 @@
 //! Durable Functions (`Microsoft.Azure.WebJobs.Extensions.DurableTask`): declarable and
 //! checked. A custom handler receives and answers these through the durable extension's
-//! out-of-process protocol; the runtime passes them as raw JSON (see the runtime's
-//! `bindings` docs).
+//! out-of-process protocol (base64 protobuf for orchestrators and entities); the runtime's
+//! `bindings` docs say what works today.
 
 use super::{EMPTY, Kind, Role, conn, text};
 
@@ -12,7 +12,7 @@ pub(super) const ORCHESTRATION_TRIGGER: Kind = Kind {
     settings: &[text("orchestration")],
     default_name: "context",
     provides: &[],
-    data: "`serde_json::Value` (the orchestration history, out-of-process protocol)",
+    data: "`String`: a base64 protobuf `OrchestratorRequest` (see the `bindings` docs)",
     summary: "an orchestrator function",
     ..EMPTY
 };
@@ -37,7 +37,7 @@ pub(super) const ENTITY_TRIGGER: Kind = Kind {
     settings: &[text("entityName")],
     default_name: "context",
     provides: &[],
-    data: "`serde_json::Value` (the entity batch, out-of-process protocol)",
+    data: "`String`: a base64 protobuf `EntityBatchRequest` (see the `bindings` docs)",
     summary: "a durable entity function",
     ..EMPTY
 };

@@ -33,6 +33,33 @@
 //! absent metadata is `None` or empty, and unknown fields are kept or ignored, never an error;
 //! a missing required field (an event's `id`, an entity's keys) or a value of the wrong type is
 //! an error that names the binding and the field.
+//!
+//! # Durable Functions
+//!
+//! The Durable Functions bindings are declared and checked like the others
+//! ([`orchestration_trigger`](crate::orchestration_trigger),
+//! [`activity_trigger`](crate::activity_trigger), [`entity_trigger`](crate::entity_trigger),
+//! [`durable_client`](crate::durable_client)), but azfn has no typed orchestration API yet. What
+//! a custom handler receives and must answer comes from the durable extension's out-of-process
+//! protocol (Azure/azure-functions-durable-extension `OutOfProcMiddleware`, pull requests 2046,
+//! 2125 and 2294) and the host's support for trigger return values in custom handlers
+//! (Azure/azure-functions-host pull request 8874, whose Go sample speaks this protocol with
+//! `durabletask-go`):
+//!
+//! | binding | the function receives (`Data`) | the function answers (`ReturnValue`) |
+//! |---|---|---|
+//! | `orchestrationTrigger` | the orchestration's state: a base64 string of the protobuf `OrchestratorRequest` (instance id, past and new history events) | a base64 string of the protobuf `OrchestratorResponse` (the actions to schedule, or the completion) |
+//! | `entityTrigger` | a base64 string of the protobuf `EntityBatchRequest` (state and operations) | a base64 string of the protobuf `EntityBatchResult` |
+//! | `activityTrigger` | the activity's input, JSON | the activity's output, JSON |
+//! | `durableClient` (input) | JSON with the task hub's name and the URLs of the extension's HTTP management API | — (start and query orchestrations over that HTTP API) |
+//!
+//! What works today: receiving each of these as `String` or `Json<serde_json::Value>` and
+//! calling the management API from a client function. What does not: azfn sends a function's
+//! result as `ReturnValue` only for an output binding named `$return`, and the durable
+//! triggers take no output binding, so an orchestrator or entity written with azfn cannot yet
+//! answer the extension; decoding and encoding the protobuf messages (the `durabletask`
+//! protos) is left to the function. Activities that only need their input, and durable
+//! clients, are usable now.
 
 mod body;
 mod fields;

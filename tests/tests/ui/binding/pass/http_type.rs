@@ -1,3 +1,7 @@
+#![deny(warnings)]
+
+// An `http` output through the escape hatch replaces the implicit `res`.
+
 use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
 
 use azfn_runtime::binding;

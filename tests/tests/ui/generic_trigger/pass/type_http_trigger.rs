@@ -1,3 +1,7 @@
+#![deny(warnings)]
+
+// A typed type through the escape hatch is checked like its attribute (and gets `res`).
+
 use azfn_runtime::{HttpRequest, HttpResponse, generic_trigger};
 
 #[generic_trigger(type = "httpTrigger", auth_level = "anonymous")]
