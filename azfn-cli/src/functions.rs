@@ -56,6 +56,9 @@ pub(crate) fn set_up(
                 for warning in setup.warnings {
                     console.warn(&format!("Functions.{}: {warning}", function.name));
                 }
+                for warning in connection_warnings(function, lookup) {
+                    console.warn(&format!("Functions.{}: {warning}", function.name));
+                }
                 if let (Trigger::Queue { queue_name }, Some(resolved)) =
                     (&mut function.trigger, setup.queue_name)
                 {
@@ -68,6 +71,46 @@ pub(crate) fn set_up(
     for (name, reason) in errored {
         app.set_errored(&name, reason);
     }
+}
+
+/// The connections the function's bindings name that are not configured, as the extensions
+/// look them up (a connection string, `AzureWebJobs<name>` or an identity-based connection):
+/// locally, storage is emulated and other services are not called, but in Azure the function
+/// would not start.
+fn connection_warnings(
+    function: &azfn_host::config::FunctionMetadata,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for binding in &function.bindings {
+        let direction =
+            if binding.is_trigger() || binding.direction == azfn_host::config::Direction::In {
+                azfn_model::Direction::In
+            } else {
+                azfn_model::Direction::Out
+            };
+        let Some(kind) = azfn_model::kinds::by_type(&binding.binding_type, direction) else {
+            continue;
+        };
+        for setting in kind
+            .settings
+            .iter()
+            .filter(|s| s.check == azfn_model::kinds::Check::Connection)
+        {
+            let value = binding
+                .properties
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(setting.json))
+                .and_then(|(_, v)| v.as_str())
+                .filter(|v| !v.is_empty());
+            if let Some(name) = value
+                && let Err(why) = azfn_model::kinds::connection_configured(name, lookup)
+            {
+                warnings.push(format!("binding '{}': {why}", binding.name));
+            }
+        }
+    }
+    warnings
 }
 
 /// The router of the served HTTP functions; a route it cannot add makes that function errored.

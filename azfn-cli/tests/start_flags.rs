@@ -98,6 +98,13 @@ fn a_function_that_cannot_be_set_up_is_errored_and_the_others_serve() {
         ),
         "{output}"
     );
+    // A connection that is neither a setting nor an identity-based connection is named.
+    assert!(
+        output.contains(
+            "Functions.events: binding 'events': the connection setting `EventHubConnection` is not set: set `EventHubConnection` to a connection string, or configure an identity-based connection with `EventHubConnection__fullyQualifiedNamespace`"
+        ),
+        "{output}"
+    );
     // --verbose: the launch command and each request.
     assert!(
         output.contains("Handler launch: python3 handler.py"),

@@ -326,6 +326,51 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The suffixes of identity-based connection settings the extensions read
+/// (`<name>__fullyQualifiedNamespace`, `<name>__accountName`, …).
+pub const IDENTITY_SUFFIXES: &[&str] = &[
+    "fullyQualifiedNamespace",
+    "accountName",
+    "serviceUri",
+    "blobServiceUri",
+    "queueServiceUri",
+    "tableServiceUri",
+    "accountEndpoint",
+    "topicEndpointUri",
+    "credential",
+    "clientId",
+];
+
+/// Whether the connection a binding names is configured, as the extensions look it up: the
+/// setting itself (a connection string), `AzureWebJobs<name>`, or an identity-based connection
+/// (`<name>__fullyQualifiedNamespace`, `<name>__accountName`, … see [`IDENTITY_SUFFIXES`]).
+/// `Err` says what to set.
+///
+/// ```
+/// use azfn_model::kinds::connection_configured;
+///
+/// let settings = |k: &str| (k == "Bus__fullyQualifiedNamespace").then(|| "ns.servicebus.windows.net".to_owned());
+/// assert!(connection_configured("Bus", &settings).is_ok());
+/// assert!(connection_configured("Other", &settings).is_err());
+/// ```
+pub fn connection_configured(
+    name: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), String> {
+    let set = |key: &str| lookup(key).is_some_and(|v| !v.trim().is_empty());
+    if set(name)
+        || set(&format!("AzureWebJobs{name}"))
+        || IDENTITY_SUFFIXES
+            .iter()
+            .any(|suffix| set(&format!("{name}__{suffix}")))
+    {
+        return Ok(());
+    }
+    Err(format!(
+        "the connection setting `{name}` is not set: set `{name}` to a connection string, or configure an identity-based connection with `{name}__fullyQualifiedNamespace` (Service Bus, Event Hubs), `{name}__accountName` or `{name}__serviceUri` (Storage), `{name}__accountEndpoint` (Cosmos DB)"
+    ))
+}
+
 /// The README's binding table: attribute, `function.json` type, Rust data types, local
 /// emulation. A test keeps the README in step with it.
 pub fn markdown_table() -> String {
@@ -473,6 +518,35 @@ mod tests {
             assert_eq!(suffix, k.role == Role::Trigger, "{}", k.attr);
             assert!(!k.data.is_empty() && !k.summary.is_empty(), "{}", k.attr);
         }
+    }
+
+    #[test]
+    fn connections_are_found_as_the_extensions_look_them_up() {
+        let settings = |k: &str| {
+            [
+                "Storage",
+                "AzureWebJobsBus",
+                "Hub__fullyQualifiedNamespace",
+                "Blank",
+            ]
+            .contains(&k)
+            .then(|| {
+                if k == "Blank" {
+                    " ".to_owned()
+                } else {
+                    "x".to_owned()
+                }
+            })
+        };
+        assert!(connection_configured("Storage", &settings).is_ok());
+        assert!(connection_configured("Bus", &settings).is_ok());
+        assert!(connection_configured("Hub", &settings).is_ok());
+        let missing = connection_configured("Blank", &settings).unwrap_err();
+        assert!(
+            missing.contains("`Blank__fullyQualifiedNamespace`"),
+            "{missing}"
+        );
+        assert!(connection_configured("Nope", &settings).is_err());
     }
 
     #[test]
