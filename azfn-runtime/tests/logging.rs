@@ -218,6 +218,9 @@ fn a_layer_without_azfn_subscriber_is_refused() {
 const CHILD: &str = "AZFN_LOGGING_TEST_CHILD";
 /// Set in the child: a `TestApp` invocation runs (and prints its `Logs`) before the server starts.
 const KIT_FIRST: &str = "AZFN_LOGGING_TEST_KIT_FIRST";
+/// Set in the child: instead of serving, the child calls `ship` outside a `TestApp`, then
+/// invokes `traced` (which calls it) in that `TestApp`, and prints its `Logs`.
+const KIT_OUTSIDE: &str = "AZFN_LOGGING_TEST_KIT_OUTSIDE";
 /// Set in the child: the server forwards HTTP-only functions.
 const FORWARDING: &str = "AZFN_LOGGING_TEST_FORWARDING";
 
@@ -226,6 +229,20 @@ const FORWARDING: &str = "AZFN_LOGGING_TEST_FORWARDING";
 fn child_process_entry() {
     if std::env::var_os(CHILD).is_none() {
         return;
+    }
+    if std::env::var_os(KIT_OUTSIDE).is_some() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let app = TestApp::new();
+        app.check().unwrap();
+        // The first time its call sites are hit: outside any invocation, with the `TestApp`'s
+        // the only subscriber of the process.
+        rt.block_on(ship(1));
+        let done = rt.block_on(app.queue("traced", "hi")).unwrap();
+        println!("kit logs: {:?}", done.logs());
+        std::process::exit(0);
     }
     if std::env::var_os(KIT_FIRST).is_some() {
         // As in a test binary that mixes the test kit and served apps: the `TestApp` is gone
@@ -481,4 +498,30 @@ fn a_server_started_after_a_test_app_logs_as_usual() {
     assert!(stdout.contains("INFO [orders "), "{stdout}");
     assert!(stdout.contains("] order 7\n"), "{stdout}");
     assert!(stdout.contains(shipped), "{stdout}");
+}
+
+#[test]
+fn call_sites_first_hit_outside_a_test_app_log_inside_it() {
+    // In a child: there, the `TestApp`'s subscriber is the only one of the process, as when
+    // this test runs alone.
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_entry",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .env(KIT_OUTSIDE, "1")
+        .env_remove("RUST_LOG")
+        .env_remove("AZFN_LOG")
+        .env_remove("FUNCTIONS_APP_ROOT_PATH")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let logs = r#"kit logs: ["ship{order=2}:pack{size=\"large\"}: packed weight=3", "ship{order=2 tracking=\"X1\"}: shipped"]"#;
+    assert!(stdout.contains(logs), "{stdout}\n{stderr}");
 }

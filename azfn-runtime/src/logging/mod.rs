@@ -37,7 +37,7 @@ mod levels;
 mod output;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use tracing::level_filters::LevelFilter;
 use tracing::{Dispatch, Level, Subscriber};
@@ -371,6 +371,7 @@ impl Logging {
                 ));
             }
         } else {
+            ask_every_subscriber();
             // Registering it re-evaluates every call site, against every live subscriber.
             dispatch = Some(Dispatch::new(subscriber(config.layers, lookup)));
         }
@@ -421,6 +422,17 @@ fn install_global(layers: Vec<UserLayer>, lookup: &dyn Fn(&str) -> Option<String
     // are re-evaluated without it.
     tracing::callsite::rebuild_interest_cache();
     !with_layers
+}
+
+/// Registers, once, a subscriber that wants nothing, so that `tracing` asks every registered
+/// subscriber about a call site. With a single one registered it asks only the default of the
+/// thread where the call site is first hit: a `TestApp`'s subscriber is the default only
+/// inside its invocations, so a call site first hit elsewhere (in the test's own code) while
+/// one `TestApp` existed would be off for good, inside invocations too.
+fn ask_every_subscriber() {
+    static NOTHING: LazyLock<Dispatch> =
+        LazyLock::new(|| Dispatch::new(tracing::subscriber::NoSubscriber::default()));
+    LazyLock::force(&NOTHING);
 }
 
 /// The subscriber azfn installs: the user's layers, then the level filter and the capturing,
