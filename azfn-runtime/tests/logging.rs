@@ -216,6 +216,13 @@ fn a_layer_without_azfn_subscriber_is_refused() {
 // The real server, in a child process.
 
 const CHILD: &str = "AZFN_LOGGING_TEST_CHILD";
+/// Set in the child: a `TestApp` invocation runs (and prints its `Logs`) before the server starts.
+const KIT_FIRST: &str = "AZFN_LOGGING_TEST_KIT_FIRST";
+/// Set in the child: instead of serving, the child calls `ship` outside a `TestApp`, then
+/// invokes `traced` (which calls it) in that `TestApp`, and prints its `Logs`.
+const KIT_OUTSIDE: &str = "AZFN_LOGGING_TEST_KIT_OUTSIDE";
+/// Set in the child: the server forwards HTTP-only functions.
+const FORWARDING: &str = "AZFN_LOGGING_TEST_FORWARDING";
 
 /// Runs only in the child: `App::new().run()` with the environment the parent chose.
 #[test]
@@ -223,7 +230,32 @@ fn child_process_entry() {
     if std::env::var_os(CHILD).is_none() {
         return;
     }
-    let code = App::new().run();
+    if std::env::var_os(KIT_OUTSIDE).is_some() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let app = TestApp::new();
+        app.check().unwrap();
+        // The first time its call sites are hit: outside any invocation, with the `TestApp`'s
+        // the only subscriber of the process.
+        rt.block_on(ship(1));
+        let done = rt.block_on(app.queue("traced", "hi")).unwrap();
+        println!("kit logs: {:?}", done.logs());
+        std::process::exit(0);
+    }
+    if std::env::var_os(KIT_FIRST).is_some() {
+        // As in a test binary that mixes the test kit and served apps: the `TestApp` is gone
+        // when the server starts.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let done = rt.block_on(TestApp::new().queue("job", "kit")).unwrap();
+        println!("kit logs: {:?}", done.logs());
+    }
+    let app = App::new().forwarding(std::env::var_os(FORWARDING).is_some());
+    let code = app.run();
     std::process::exit(if code == ExitCode::SUCCESS { 0 } else { 3 });
 }
 
@@ -260,10 +292,15 @@ fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
     text
 }
 
-/// Serves in a child with `env`, invokes `job`, `quiet` and `traced` with "hi", waits (up to 20 s) until
-/// stdout and stderr together show each of `wait_for` (lines reach them shortly after they
-/// are logged), and returns the `Logs` and the child's stdout and stderr.
-fn serve_and_invoke(env: &[(&str, &str)], wait_for: &[&str]) -> (Vec<Vec<String>>, String, String) {
+/// Serves in a child with `env`, invokes `job`, `quiet` and `traced` with "hi", then sends
+/// `GET` to each of `forwarded` (which must answer 200), waits (up to 20 s) until stdout and
+/// stderr together show each of `wait_for` (lines reach them shortly after they are logged),
+/// and returns the `Logs` and the child's stdout and stderr.
+fn serve_and_invoke(
+    env: &[(&str, &str)],
+    forwarded: &[&str],
+    wait_for: &[&str],
+) -> (Vec<Vec<String>>, String, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -304,7 +341,7 @@ fn serve_and_invoke(env: &[(&str, &str)], wait_for: &[&str]) -> (Vec<Vec<String>
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        assert!(ready, "the child did not start");
+        assert!(ready, "the child did not start: {}", stderr.lock().unwrap());
         let mut logs = Vec::new();
         for function in ["job", "quiet", "traced"] {
             let (status, body) = invoke(
@@ -315,6 +352,10 @@ fn serve_and_invoke(env: &[(&str, &str)], wait_for: &[&str]) -> (Vec<Vec<String>
             .await;
             assert_eq!(status, 200, "{body}");
             logs.push(serde_json::from_value::<Vec<String>>(body["Logs"].clone()).unwrap());
+        }
+        for path in forwarded {
+            let res = send(addr, get(path)).await;
+            assert_eq!(res.status(), 200, "GET {path}: {:?}", res.body());
         }
         logs
     });
@@ -349,7 +390,7 @@ fn the_server_reads_the_levels_from_host_json_in_the_app_folder() {
     let root = dir.0.to_str().unwrap();
     // `quiet`'s warning is its last line: once on stderr, its earlier lines are out too.
     let (logs, stdout, stderr) =
-        serve_and_invoke(&[("FUNCTIONS_APP_ROOT_PATH", root)], &["WARN [quiet "]);
+        serve_and_invoke(&[("FUNCTIONS_APP_ROOT_PATH", root)], &[], &["WARN [quiet "]);
     assert_eq!(logs[0], ALL);
     assert_eq!(logs[1], ["WARN: warn"]);
     let id = "11111111-2222-3333-4444-555555555555";
@@ -372,7 +413,7 @@ fn the_server_reads_the_levels_from_host_json_in_the_app_folder() {
     // Without the variable, no file is read: Information everywhere. Span fields are in `Logs`
     // and on stdout.
     let packed = "ship{order=2}:pack{size=\"large\"}: packed weight=3";
-    let (logs, stdout, _) = serve_and_invoke(&[], &[&format!("[traced {id}] {packed}\n")]);
+    let (logs, stdout, _) = serve_and_invoke(&[], &[], &[&format!("[traced {id}] {packed}\n")]);
     assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[1], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[2], [packed, "ship{order=2 tracking=\"X1\"}: shipped"]);
@@ -392,6 +433,7 @@ fn rust_log_overrides_host_json() {
             ("FUNCTIONS_APP_ROOT_PATH", root),
             ("RUST_LOG", "error,logging=trace"),
         ],
+        &[],
         &["WARN [quiet "],
     );
     assert_eq!(logs[0], ALL);
@@ -400,6 +442,7 @@ fn rust_log_overrides_host_json() {
 
     let (logs, _, _) = serve_and_invoke(
         &[("FUNCTIONS_APP_ROOT_PATH", root), ("RUST_LOG", "error")],
+        &[],
         &[],
     );
     assert!(logs[0].is_empty() && logs[1].is_empty(), "{logs:?}");
@@ -414,6 +457,7 @@ fn a_bad_host_json_is_reported_and_the_defaults_apply() {
     let root = dir.0.to_str().unwrap();
     let (logs, _, stderr) = serve_and_invoke(
         &[("FUNCTIONS_APP_ROOT_PATH", root)],
+        &[],
         &["which is not a log level"],
     );
     assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
@@ -423,4 +467,61 @@ fn a_bad_host_json_is_reported_and_the_defaults_apply() {
             && stderr.contains("logging.logLevel.default is \"Loud\", which is not a log level"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_server_started_after_a_test_app_logs_as_usual() {
+    // Test binaries mix the test kit and served apps: a `TestApp` ran first in the child. Its
+    // `Logs` are whole, and so are the server's, in payload mode and, on stdout, in forwarding
+    // mode.
+    let kit = "kit logs: [\"info kit\", \"ctx\", \"WARN: warn\"]\n";
+    let (logs, stdout, _) = serve_and_invoke(&[(KIT_FIRST, "1")], &[], &[kit]);
+    assert!(stdout.contains(kit), "{stdout}");
+    assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
+    assert_eq!(logs[1], ["info hi", "ctx", "WARN: warn"]);
+    assert_eq!(
+        logs[2],
+        [
+            "ship{order=2}:pack{size=\"large\"}: packed weight=3",
+            "ship{order=2 tracking=\"X1\"}: shipped"
+        ]
+    );
+
+    let shipped = "] ship{order=7 tracking=\"X1\"}: shipped\n";
+    let (logs, stdout, _) = serve_and_invoke(
+        &[(KIT_FIRST, "1"), (FORWARDING, "1")],
+        &["/api/orders/7"],
+        &[kit, shipped],
+    );
+    assert!(stdout.contains(kit), "{stdout}");
+    assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
+    assert!(stdout.contains("INFO [orders "), "{stdout}");
+    assert!(stdout.contains("] order 7\n"), "{stdout}");
+    assert!(stdout.contains(shipped), "{stdout}");
+}
+
+#[test]
+fn call_sites_first_hit_outside_a_test_app_log_inside_it() {
+    // In a child: there, the `TestApp`'s subscriber is the only one of the process, as when
+    // this test runs alone.
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process_entry",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, "1")
+        .env(KIT_OUTSIDE, "1")
+        .env_remove("RUST_LOG")
+        .env_remove("AZFN_LOG")
+        .env_remove("FUNCTIONS_APP_ROOT_PATH")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let logs = r#"kit logs: ["ship{order=2}:pack{size=\"large\"}: packed weight=3", "ship{order=2 tracking=\"X1\"}: shipped"]"#;
+    assert!(stdout.contains(logs), "{stdout}\n{stderr}");
 }

@@ -234,9 +234,12 @@ static MOST: AtomicU8 = AtomicU8::new(UNSET);
 static OUTSIDE: AtomicU8 = AtomicU8::new(UNSET);
 static REGISTER: Mutex<()> = Mutex::new(());
 
-/// Makes an app's levels known to [`LevelsLayer`]s, re-evaluating the call sites when they
-/// widen what was enabled.
-pub(crate) fn register(levels: &Resolved) {
+/// Makes an app's levels known to [`LevelsLayer`]s. Returns whether they widen what was
+/// enabled: then the call sites must be re-evaluated (`tracing::callsite::rebuild_interest_cache`,
+/// or registering a new subscriber, which does it too). Not done here: with a single subscriber
+/// registered, `tracing` re-evaluates against the calling thread's default only, which is none
+/// when that subscriber is a `TestApp`'s (every call site would be turned off).
+pub(crate) fn register(levels: &Resolved) -> bool {
     let _lock = REGISTER.lock().unwrap_or_else(PoisonError::into_inner);
     let (least, most) = levels.bounds();
     let (least, most) = (to_u8(least), to_u8(most));
@@ -253,11 +256,12 @@ pub(crate) fn register(levels: &Resolved) {
         old_most.max(most)
     };
     OUTSIDE.store(to_u8(levels.outside), Ordering::Relaxed);
-    if (new_least, new_most) != (old_least, old_most) {
-        LEAST.store(new_least, Ordering::Relaxed);
-        MOST.store(new_most, Ordering::Relaxed);
-        tracing::callsite::rebuild_interest_cache();
+    if (new_least, new_most) == (old_least, old_most) {
+        return false;
     }
+    LEAST.store(new_least, Ordering::Relaxed);
+    MOST.store(new_most, Ordering::Relaxed);
+    true
 }
 
 /// The filter of azfn's subscriber, for every layer of it: `RUST_LOG` if it was set when the

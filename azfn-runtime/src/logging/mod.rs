@@ -36,7 +36,8 @@ mod layer;
 mod levels;
 mod output;
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use tracing::level_filters::LevelFilter;
 use tracing::{Dispatch, Level, Subscriber};
@@ -337,6 +338,9 @@ impl Logging {
         functions: &[&'static str],
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, Error> {
+        // When the levels widen what was enabled, the call sites are re-evaluated once the
+        // subscriber is settled (a new `Dispatch` does it itself).
+        let mut widened = false;
         let levels = match levels::env_directives(lookup) {
             Some(directives) => levels::Resolved::all(
                 levels::env_filter(&directives)
@@ -349,7 +353,7 @@ impl Logging {
                     host.set(category, *level);
                 }
                 let resolved = host.for_functions(functions);
-                levels::register(&resolved);
+                widened = levels::register(&resolved);
                 resolved
             }
         };
@@ -361,18 +365,18 @@ impl Logging {
                 ));
             }
         } else if echo == Echo::Stdio {
-            if tracing::dispatcher::has_been_set() {
-                if !config.layers.is_empty() {
-                    return Err(Error::msg(
-                        "App::tracing_layer was given but a global tracing subscriber is already set, so azfn cannot install its own; add the layer to your subscriber, beside azfn_runtime::logging::layer()",
-                    ));
-                }
-            } else {
-                // Fails only if another thread won the race; then theirs is used.
-                let _ = tracing::subscriber::set_global_default(subscriber(config.layers, lookup));
+            if !install_global(config.layers, lookup) {
+                return Err(Error::msg(
+                    "App::tracing_layer was given but a global tracing subscriber is already set, so azfn cannot install its own; add the layer to your subscriber, beside azfn_runtime::logging::layer()",
+                ));
             }
         } else {
+            ask_every_subscriber();
+            // Registering it re-evaluates every call site, against every live subscriber.
             dispatch = Some(Dispatch::new(subscriber(config.layers, lookup)));
+        }
+        if widened && dispatch.is_none() {
+            tracing::callsite::rebuild_interest_cache();
         }
         Ok(Self {
             echo,
@@ -393,6 +397,42 @@ impl Logging {
         sink.dispatch.clone_from(&self.dispatch);
         Arc::new(sink)
     }
+}
+
+/// Whether azfn's subscriber is the global default (installed by an earlier app of this process).
+static GLOBAL_INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Makes azfn's subscriber (with `layers`) the global default, unless it already is. Returns
+/// `false` when `layers` could not be added: another global subscriber, or azfn's without them,
+/// is already set.
+///
+/// Only trying tells whether a global subscriber is set: `tracing::dispatcher::has_been_set` is
+/// also true once any subscriber was made a thread's default (every `TestApp` does that), so
+/// it would keep a server started after a `TestApp` from installing any subscriber.
+fn install_global(layers: Vec<UserLayer>, lookup: &dyn Fn(&str) -> Option<String>) -> bool {
+    if GLOBAL_INSTALLED.load(Ordering::Acquire) {
+        return layers.is_empty();
+    }
+    let with_layers = !layers.is_empty();
+    if tracing::subscriber::set_global_default(subscriber(layers, lookup)).is_ok() {
+        GLOBAL_INSTALLED.store(true, Ordering::Release);
+        return true;
+    }
+    // Someone else's: the one not installed was registered, and is gone again; the call sites
+    // are re-evaluated without it.
+    tracing::callsite::rebuild_interest_cache();
+    !with_layers
+}
+
+/// Registers, once, a subscriber that wants nothing, so that `tracing` asks every registered
+/// subscriber about a call site. With a single one registered it asks only the default of the
+/// thread where the call site is first hit: a `TestApp`'s subscriber is the default only
+/// inside its invocations, so a call site first hit elsewhere (in the test's own code) while
+/// one `TestApp` existed would be off for good, inside invocations too.
+fn ask_every_subscriber() {
+    static NOTHING: LazyLock<Dispatch> =
+        LazyLock::new(|| Dispatch::new(tracing::subscriber::NoSubscriber::default()));
+    LazyLock::force(&NOTHING);
 }
 
 /// The subscriber azfn installs: the user's layers, then the level filter and the capturing,
