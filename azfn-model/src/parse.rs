@@ -8,6 +8,7 @@
 
 mod args;
 mod attrs;
+mod order;
 mod signature;
 mod tokens;
 
@@ -24,6 +25,7 @@ use crate::names;
 use crate::spec::{Binding, Direction, FunctionSpec};
 use crate::validate::{self, At, ModelError};
 
+pub use self::order::{attrs_as_trigger_sees, is_binding, is_trigger, split_moved_bindings};
 pub use self::tokens::spec_tokens;
 
 /// The last path segment of an attribute, e.g. `http_trigger` for `#[azfn_runtime::http_trigger]`.
