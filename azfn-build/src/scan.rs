@@ -7,7 +7,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use azfn_model::FunctionSpec;
-use azfn_model::kinds;
 use azfn_model::parse;
 use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
@@ -237,11 +236,7 @@ impl Scanner<'_> {
     }
 
     fn function(&mut self, f: &ItemFn, file: &Path) {
-        let Some(index) = f
-            .attrs
-            .iter()
-            .position(|a| parse::attr_name(a).is_some_and(|n| kinds::is_trigger_attr(&n)))
-        else {
+        let Some(index) = f.attrs.iter().position(parse::is_trigger) else {
             return;
         };
         let attr = &f.attrs[index];
@@ -267,7 +262,7 @@ impl Scanner<'_> {
             }
         };
         let mut item = f.clone();
-        item.attrs = macro_attr_order(&f.attrs, index);
+        item.attrs = parse::attrs_as_trigger_sees(&f.attrs, index);
         match parse::analyze(&trigger, args, attr_span, &mut item) {
             Ok(analysis) => {
                 for (span, message) in analysis.warnings {
@@ -307,24 +302,6 @@ impl Scanner<'_> {
             });
         }
     }
-}
-
-/// The attributes the trigger macro sees, minus the trigger itself: the attributes written below
-/// it in order, then the binding attributes written above it, in order (each one moves itself
-/// below the trigger, at the end, when it expands before the trigger does). Other attributes
-/// above the trigger are kept too; `analyze` ignores them.
-fn macro_attr_order(attrs: &[Attribute], trigger: usize) -> Vec<Attribute> {
-    let is_binding =
-        |a: &Attribute| parse::attr_name(a).is_some_and(|n| kinds::is_binding_attr(&n));
-    let above = &attrs[..trigger];
-    let below = &attrs[trigger + 1..];
-    above
-        .iter()
-        .filter(|a| !is_binding(a))
-        .chain(below)
-        .chain(above.iter().filter(|a| is_binding(a)))
-        .cloned()
-        .collect()
 }
 
 /// The value of a `#[path = "..."]` attribute.

@@ -702,7 +702,7 @@ fn what_the_host_reads_differently_is_rewritten_with_a_warning_on_the_token() {
             "async fn daily() {}\n",
         )),
     );
-    let scan = azfn_build::scan(&dir.path().join("src")).unwrap();
+    let scan = azfn_build::scan(dir.path().join("src")).unwrap();
     assert!(scan.errors.is_empty(), "{:?}", scan.errors);
     let warnings: Vec<String> = scan.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
@@ -723,4 +723,35 @@ fn what_the_host_reads_differently_is_rewritten_with_a_warning_on_the_token() {
         dir.read("five/function.json")
             .contains("\"schedule\": \"0 */5 * * * *\"")
     );
+}
+
+/// The same layout as `tests/ui/binding/pass/attribute_order.rs`, whose registration keeps the
+/// bindings in source order: the build helper must write them in that order too, or the
+/// runtime's start-up check finds function.json and the binary disagreeing.
+#[test]
+fn binding_attributes_on_both_sides_of_the_trigger_keep_their_source_order() {
+    let dir = TempDir::new("order");
+    dir.write(
+        "src/main.rs",
+        &main_rs(concat!(
+            "#[queue_output(name = \"first\", queue_name = \"first\")]\n",
+            "#[doc = \"kept\"]\n",
+            "#[blob_output(name = \"second\", path = \"second/{rand-guid}\")]\n",
+            "#[http_trigger]\n",
+            "#[queue_output(name = \"third\", queue_name = \"third\")]\n",
+            "async fn ordered(req: HttpRequest) -> Ordered { todo!() }\n",
+        )),
+    );
+    let scan = azfn_build::scan(dir.path().join("src")).unwrap();
+    assert!(scan.errors.is_empty(), "{:?}", scan.errors);
+    let [function] = scan.functions.as_slice() else {
+        panic!("one function: {:?}", scan.functions);
+    };
+    let names: Vec<&str> = function
+        .spec
+        .bindings
+        .iter()
+        .map(|b| b.name.as_ref())
+        .collect();
+    assert_eq!(names, ["req", "res", "first", "second", "third"]);
 }

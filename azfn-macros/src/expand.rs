@@ -5,7 +5,8 @@
 //! expansion consumed, next to the combined errors and without a registration: the function
 //! still exists (no "cannot find function" cascades) and nothing half-checked is registered.
 
-use azfn_model::{kinds, parse};
+use azfn_model::parse;
+use azfn_model::parse::{is_binding, is_trigger};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 use syn::parse::{ParseStream, Parser};
@@ -45,7 +46,9 @@ pub(crate) fn trigger(kind: &'static str, args: TokenStream, item: TokenStream) 
 ///
 /// The trigger attribute consumes the binding attributes below it, so this moves the binding
 /// attributes written above the first trigger attribute to just below it, in source order, and
-/// re-emits the item for the trigger to expand. Without a trigger attribute it is an error.
+/// re-emits the item for the trigger to expand (`parse::split_moved_bindings`; the build helper
+/// rebuilds the result with `parse::attrs_as_trigger_sees`). Without a trigger attribute it is
+/// an error.
 pub(crate) fn binding(kind: &'static str, args: TokenStream, item: TokenStream) -> TokenStream {
     if is_resolver(&args) {
         return TokenStream::new();
@@ -57,8 +60,7 @@ pub(crate) fn binding(kind: &'static str, args: TokenStream, item: TokenStream) 
                 // absolute path, which resolves whatever the user imported.
                 let this = Paths::default().attribute(kind);
                 let this = quote!(#[#this(#args)]);
-                let (moved, before): (Vec<_>, Vec<_>) =
-                    attrs[..trigger].iter().cloned().partition(is_binding);
+                let (before, moved) = parse::split_moved_bindings(&attrs[..trigger]);
                 // `after[0]` is the trigger.
                 let (trigger_attr, below) = attrs[trigger..].split_at(1);
                 quote! {
@@ -169,14 +171,6 @@ fn first_token_after_visibility(rest: TokenStream) -> Option<Span> {
         Ok(first.span())
     };
     parser.parse2(rest).ok()
-}
-
-fn is_trigger(attr: &Attribute) -> bool {
-    parse::attr_name(attr).is_some_and(|n| kinds::is_trigger_attr(&n))
-}
-
-fn is_binding(attr: &Attribute) -> bool {
-    parse::attr_name(attr).is_some_and(|n| kinds::is_binding_attr(&n))
 }
 
 /// Expands `#[derive(Outputs)]`.

@@ -31,7 +31,7 @@ pub fn read_function_json(name: &str, doc: &Json) -> Result<FunctionSpec, Vec<St
 }
 
 /// [`read_function_json`], also returning the warnings of
-/// [`normalize`](crate::validate::normalize) (keys of earlier extension versions, deprecated
+/// [`normalize`] (keys of earlier extension versions, deprecated
 /// keys, upper-case queue names, …), each pointing at its binding (by index into the
 /// document's `bindings`) and key.
 pub fn read_function_json_with_warnings(

@@ -1,5 +1,5 @@
 //! Cross-field rules: everything the host and the extensions would reject, checked at build
-//! time, driven by the [`kinds`](crate::kinds) table.
+//! time, driven by the [`kinds`] table.
 //!
 //! Errors carry no spans: [`At`] says which part of the function is at fault, and the `syn`
 //! front end (the macros and the build helper) maps it back to the user's tokens.
