@@ -702,7 +702,7 @@ fn what_the_host_reads_differently_is_rewritten_with_a_warning_on_the_token() {
             "async fn daily() {}\n",
         )),
     );
-    let scan = azfn_build::scan(&dir.path().join("src")).unwrap();
+    let scan = azfn_build::scan(dir.path().join("src")).unwrap();
     assert!(scan.errors.is_empty(), "{:?}", scan.errors);
     let warnings: Vec<String> = scan.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
