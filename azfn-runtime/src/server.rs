@@ -137,9 +137,16 @@ impl App {
     /// Serves HTTP-only functions in forwarding mode (`enableForwardingHttpRequest`) at
     /// `/{routePrefix}/{route}`. Normally read from the manifest; must agree with `host.json`.
     #[must_use]
-    pub fn forwarding(mut self, enabled: bool) -> Self {
+    pub fn forward_http_requests(mut self, enabled: bool) -> Self {
         self.forwarding = Some(enabled);
         self
+    }
+
+    /// Renamed [`App::forward_http_requests`], as `azfn_build::Config::forward_http_requests`.
+    #[deprecated(since = "0.2.0", note = "use App::forward_http_requests")]
+    #[must_use]
+    pub fn forwarding(self, enabled: bool) -> Self {
+        self.forward_http_requests(enabled)
     }
 
     /// The route prefix of forwarding mode (`extensions.http.routePrefix`, default `api`).

@@ -13,7 +13,8 @@ use crate::invocation::Invocation;
 /// A timer trigger's `TimerInfo` (contract §9.3).
 ///
 /// ```
-/// use azfn_runtime::{Context, TimerInfo};
+/// use azfn_runtime::triggers::TimerInfo;
+/// use azfn_runtime::Context;
 ///
 /// // #[timer_trigger(schedule = "0 */5 * * * *")]
 /// async fn cleanup(timer: TimerInfo, ctx: Context) {
@@ -90,7 +91,8 @@ fn meta_text(inv: &Invocation, key: &str) -> Option<String> {
 /// A storage queue message with its metadata (`Id`, `DequeueCount`, `InsertionTime`, …).
 ///
 /// ```
-/// use azfn_runtime::{Error, QueueMessage};
+/// use azfn_runtime::triggers::QueueMessage;
+/// use azfn_runtime::Error;
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Order { id: u64 }
@@ -339,7 +341,7 @@ impl FromInvocation for Blob {
 /// becomes `4`, `"\"Atlas\""` becomes `"Atlas"`, objects stay objects.
 ///
 /// ```
-/// use azfn_runtime::Metadata;
+/// use azfn_runtime::triggers::Metadata;
 ///
 /// // #[queue_trigger(queue_name = "orders")]
 /// async fn process(msg: String, meta: Metadata) {

@@ -10,10 +10,10 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use azfn_runtime::__private::{Direction, HttpMethod, Value as SpecValue};
-use azfn_runtime::{
-    App, Blob, Bytes, Context, Error, FunctionResult, HttpRequest, HttpResponse,
-    IntoInvocationResult, IntoOutputValue, Json, Metadata, OutputShape, QueueMessage, TimerInfo,
-};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::outputs::{FunctionResult, IntoInvocationResult, IntoOutputValue, OutputShape};
+use azfn_runtime::triggers::{Blob, Metadata, QueueMessage, TimerInfo};
+use azfn_runtime::{App, Bytes, Context, Error, Json};
 use common::*;
 use http::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,7 @@ const _: () = {
         ::azfn_runtime::__private::Registration::new(&__AZFN_SPEC, __azfn_handler, file!(), line!(), column!())
     }
     const _: () = match ::azfn_runtime::__private::check_outputs(
-        <Result<Json<Order>, Error> as ::azfn_runtime::IntoInvocationResult>::OUTPUTS,
+        <Result<Json<Order>, Error> as ::azfn_runtime::outputs::IntoInvocationResult>::OUTPUTS,
         &["done"],
     ) {
         ::azfn_runtime::__private::OutputCheck::Ok => {}
@@ -388,7 +388,7 @@ async fn streamed(req: HttpRequest) -> HttpResponse {
         .query("chunks")
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
-    let (tx, body) = azfn_runtime::Body::channel();
+    let (tx, body) = azfn_runtime::http::Body::channel();
     tokio::spawn(async move {
         for i in 0..chunks {
             if tx.send(format!("part {i};")).await.is_err() {
