@@ -68,4 +68,5 @@ pub type ScheduleStatus = crate::triggers::ScheduleStatus;
 #[deprecated(since = "0.2.0", note = "use azfn_runtime::triggers::TimerInfo")]
 pub type TimerInfo = crate::triggers::TimerInfo;
 
+#[doc(hidden)]
 pub use crate::output::{IntoInvocationResult, IntoOutputValue};
