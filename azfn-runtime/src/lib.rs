@@ -304,6 +304,21 @@ pub mod outputs {
     //! What a function returns: anything that implements [`IntoInvocationResult`] (`()`, one
     //! [`IntoOutputValue`], a `#[derive(Outputs)]` struct, or a `Result` of these), and how
     //! each output is sent to the host ([`OutputValue`], [`FunctionResult`]).
+    //!
+    //! Your own type becomes an output value by converting into one of the built-in values:
+    //!
+    //! ```
+    //! use azfn_runtime::outputs::{IntoOutputValue, OutputValue};
+    //!
+    //! /// A queue message written as `"<id>:<text>"`.
+    //! struct Note { id: u32, text: String }
+    //!
+    //! impl IntoOutputValue for Note {
+    //!     fn into_output_value(self) -> Option<OutputValue> {
+    //!         format!("{}:{}", self.id, self.text).into_output_value()
+    //!     }
+    //! }
+    //! ```
 
     pub use crate::output::{
         FunctionResult, IntoInvocationResult, IntoOutputValue, OutputShape, OutputValue,

@@ -1,4 +1,29 @@
 //! Typed trigger data: [`TimerInfo`], [`QueueMessage`], [`Blob`], [`BlobInfo`], [`Metadata`].
+//!
+//! Each is a parameter type of the built-in triggers (the extension bundle's are in
+//! [`bindings`](crate::bindings)):
+//!
+//! ```no_run
+//! use azfn_runtime::triggers::{Blob, QueueMessage, TimerInfo};
+//! use azfn_runtime::{Context, Error, blob_trigger, queue_trigger, timer_trigger};
+//!
+//! #[queue_trigger(queue_name = "jobs")]
+//! async fn job(msg: QueueMessage, ctx: Context) -> Result<(), Error> {
+//!     ctx.log(format_args!("try {:?}: {}", msg.dequeue_count(), msg.text()?));
+//!     Ok(())
+//! }
+//!
+//! #[timer_trigger(schedule = "0 */5 * * * *")]
+//! async fn tick(timer: TimerInfo) {
+//!     let _late = timer.is_past_due;
+//! }
+//!
+//! #[blob_trigger(path = "samples/{name}")]
+//! async fn uploaded(blob: Blob, ctx: Context) {
+//!     ctx.log(format_args!("{:?}: {} bytes", blob.info().name(), blob.content().len()));
+//! }
+//! # fn main() {}
+//! ```
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
