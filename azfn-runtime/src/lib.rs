@@ -334,9 +334,9 @@ pub mod prelude {
     //! ```no_run
     //! use azfn_runtime::prelude::*;
     //!
-    //! #[http_trigger(route = "hello", methods = ["get"], auth_level = "anonymous")]
-    //! async fn hello(req: HttpRequest, ctx: Context) -> Result<HttpResponse, Error> {
-    //!     ctx.log("hello called");
+    //! #[http_trigger(route = "greet", methods = ["get"], auth_level = "anonymous")]
+    //! async fn greet(req: HttpRequest, ctx: Context) -> Result<HttpResponse, Error> {
+    //!     ctx.log("greet called");
     //!     Ok(HttpResponse::ok().text(format!("hello, {}", req.query("name").unwrap_or("world"))))
     //! }
     //!

@@ -8,18 +8,18 @@
 //! use azfn_runtime::{Context, Error, blob_trigger, queue_trigger, timer_trigger};
 //!
 //! #[queue_trigger(queue_name = "jobs")]
-//! async fn job(msg: QueueMessage, ctx: Context) -> Result<(), Error> {
+//! async fn run_job(msg: QueueMessage, ctx: Context) -> Result<(), Error> {
 //!     ctx.log(format_args!("try {:?}: {}", msg.dequeue_count(), msg.text()?));
 //!     Ok(())
 //! }
 //!
 //! #[timer_trigger(schedule = "0 */5 * * * *")]
-//! async fn tick(timer: TimerInfo) {
+//! async fn every_five_minutes(timer: TimerInfo) {
 //!     let _late = timer.is_past_due;
 //! }
 //!
 //! #[blob_trigger(path = "samples/{name}")]
-//! async fn uploaded(blob: Blob, ctx: Context) {
+//! async fn on_upload(blob: Blob, ctx: Context) {
 //!     ctx.log(format_args!("{:?}: {} bytes", blob.info().name(), blob.content().len()));
 //! }
 //! # fn main() {}
