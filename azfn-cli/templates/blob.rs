@@ -2,7 +2,9 @@
 //! container, and `upload` (`PUT /api/samples/{name}`) writes one. `cargo build` writes
 //! `host.json`, `on_blob/function.json` and `upload/function.json` next to `Cargo.toml`.
 
-use azfn_runtime::{Blob, Bytes, Context, HttpRequest, HttpResponse, Outputs};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::triggers::Blob;
+use azfn_runtime::{Bytes, Context, Outputs};
 use azfn_runtime::{blob_output, blob_trigger, http_trigger};
 
 /// Runs for every new or updated blob in the `samples` container.

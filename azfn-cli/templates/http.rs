@@ -1,7 +1,8 @@
 //! An Azure Functions app in Rust: `cargo build` writes `host.json` and `hello/function.json`
 //! next to `Cargo.toml`, and `cargo azfn start` serves `http://localhost:7071/api/hello`.
 
-use azfn_runtime::{Context, HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{Context, http_trigger};
 
 /// `GET /api/hello?name=Ferris`, or `POST /api/hello` with the name as the body: a greeting.
 /// The name defaults to `World`.

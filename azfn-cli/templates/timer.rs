@@ -1,7 +1,8 @@
 //! An Azure Functions app in Rust: `tick` runs every five minutes. `cargo build` writes
 //! `host.json` and `tick/function.json` next to `Cargo.toml`.
 
-use azfn_runtime::{Context, TimerInfo, timer_trigger};
+use azfn_runtime::triggers::TimerInfo;
+use azfn_runtime::{Context, timer_trigger};
 
 /// Every five minutes (an NCRONTAB schedule: second, minute, hour, day, month, day of week).
 #[timer_trigger(schedule = "0 */5 * * * *")]

@@ -24,10 +24,9 @@ use common::{BIN, BUILD_WAIT, Start, zip_entries};
 /// queue-triggered function that runs it.
 const JOBS_RS: &str = r#"//! Jobs: `POST /api/jobs` enqueues the body on `jobs`; `run_job` runs each one.
 
-use azfn_runtime::{
-    Context, Error, HttpRequest, HttpResponse, Outputs, QueueMessage, http_trigger, queue_output,
-    queue_trigger,
-};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::triggers::QueueMessage;
+use azfn_runtime::{Context, Error, Outputs, http_trigger, queue_output, queue_trigger};
 
 /// The response and the job to enqueue.
 #[derive(Outputs)]
@@ -41,7 +40,7 @@ pub struct Enqueued {
 #[queue_output(name = "job", queue_name = "jobs")]
 pub async fn enqueue(req: HttpRequest) -> Result<Enqueued, Error> {
     let job = req.text()?.to_owned();
-    Ok(Enqueued { res: HttpResponse::status(202).text("queued"), job: Some(job) })
+    Ok(Enqueued { res: HttpResponse::new(202).text("queued"), job: Some(job) })
 }
 
 /// Runs a job from the `jobs` queue.

@@ -440,7 +440,7 @@ mod tests {
             "(String, u8)",
             "[u8; 4]",
             "Box<dyn Fn(u8) -> u8 + Send>",
-            "azfn_runtime::HttpResponse",
+            "azfn_runtime::http::HttpResponse",
         ];
         for case in cases {
             let ty: Type = syn::parse_str(case).unwrap();

@@ -5,7 +5,8 @@
 //! [`azfn_runtime`](https://docs.rs/azfn-runtime), which the generated code refers to.
 //!
 //! ```
-//! use azfn_runtime::{http_trigger, queue_output, Error, HttpRequest, HttpResponse, Json, Outputs};
+//! use azfn_runtime::http::{HttpRequest, HttpResponse};
+//! use azfn_runtime::{http_trigger, queue_output, Error, Json, Outputs};
 //!
 //! #[derive(serde::Serialize, serde::Deserialize)]
 //! struct Order {
@@ -85,7 +86,8 @@ use proc_macro::TokenStream;
 /// # Examples
 ///
 /// ```
-/// use azfn_runtime::{http_trigger, Context, HttpRequest, HttpResponse};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::{http_trigger, Context};
 ///
 /// #[http_trigger(route = "hello/{name?}", methods = ["get"], auth_level = "anonymous")]
 /// async fn hello(req: HttpRequest, ctx: Context) -> HttpResponse {
@@ -99,7 +101,8 @@ use proc_macro::TokenStream;
 /// The function must be an `async fn`:
 ///
 /// ```compile_fail
-/// use azfn_runtime::{http_trigger, HttpRequest, HttpResponse};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::http_trigger;
 ///
 /// #[http_trigger]
 /// fn hello(req: HttpRequest) -> HttpResponse {
@@ -202,7 +205,8 @@ pub fn queue_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # Examples
 ///
 /// ```
-/// use azfn_runtime::{timer_trigger, Context, TimerInfo};
+/// use azfn_runtime::triggers::TimerInfo;
+/// use azfn_runtime::{timer_trigger, Context};
 ///
 /// #[timer_trigger(schedule = "0 0 * * * *")]
 /// async fn hourly(timer: TimerInfo, ctx: Context) {
@@ -354,7 +358,8 @@ pub fn generic_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
 /// # Examples
 ///
 /// ```
-/// use azfn_runtime::{http_trigger, queue_output, HttpRequest, HttpResponse, Outputs};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::{http_trigger, queue_output, Outputs};
 ///
 /// #[http_trigger(methods = ["post"])]
 /// #[queue_output(name = "message", queue_name = "orders")]
@@ -659,7 +664,8 @@ table_attributes! {
 /// # Examples
 ///
 /// ```
-/// use azfn_runtime::{http_trigger, queue_output, HttpRequest, HttpResponse, Json, Outputs};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::{http_trigger, queue_output, Json, Outputs};
 ///
 /// #[http_trigger(methods = ["post"])]
 /// #[queue_output(name = "outbox", queue_name = "orders")]
@@ -687,7 +693,8 @@ table_attributes! {
 /// function that returns the struct:
 ///
 /// ```compile_fail
-/// use azfn_runtime::{http_trigger, HttpRequest, HttpResponse, Outputs};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::{http_trigger, Outputs};
 ///
 /// #[http_trigger]
 /// async fn order(req: HttpRequest) -> OrderOutputs {

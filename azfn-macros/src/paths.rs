@@ -50,22 +50,22 @@ impl Paths {
         quote!(#krate::FromInvocation)
     }
 
-    /// `::azfn_runtime::IntoInvocationResult`.
+    /// `::azfn_runtime::__private::IntoInvocationResult` (public as `azfn_runtime::outputs::IntoInvocationResult`).
     pub(crate) fn trait_into_invocation_result(&self) -> TokenStream {
         let krate = &self.krate;
-        quote!(#krate::IntoInvocationResult)
+        quote!(#krate::__private::IntoInvocationResult)
     }
 
-    /// `::azfn_runtime::IntoOutputValue`.
+    /// `::azfn_runtime::__private::IntoOutputValue` (public as `azfn_runtime::outputs::IntoOutputValue`).
     pub(crate) fn trait_into_output_value(&self) -> TokenStream {
         let krate = &self.krate;
-        quote!(#krate::IntoOutputValue)
+        quote!(#krate::__private::IntoOutputValue)
     }
 
-    /// `::azfn_runtime::FunctionResult`.
+    /// `::azfn_runtime::__private::FunctionResult` (public as `azfn_runtime::outputs::FunctionResult`).
     pub(crate) fn function_result(&self) -> TokenStream {
         let krate = &self.krate;
-        quote!(#krate::FunctionResult)
+        quote!(#krate::__private::FunctionResult)
     }
 
     /// `::azfn_runtime::Error`.

@@ -1,4 +1,4 @@
-//! [`Body`]: the body of an [`HttpResponse`](crate::HttpResponse), in memory or streamed.
+//! [`Body`]: the body of an [`HttpResponse`](crate::http::HttpResponse), in memory or streamed.
 
 use std::fmt;
 use std::pin::Pin;
@@ -12,13 +12,13 @@ use tokio::sync::mpsc;
 
 use crate::error::Error;
 
-/// The body of an [`HttpResponse`](crate::HttpResponse): bytes in memory, or a stream.
+/// The body of an [`HttpResponse`](crate::http::HttpResponse): bytes in memory, or a stream.
 ///
 /// In forwarding mode a streamed body is sent to the host as it is produced; in payload mode the
 /// host needs the whole body as a string, so the runtime collects it first.
 ///
 /// ```
-/// use azfn_runtime::{Body, HttpResponse};
+/// use azfn_runtime::http::{Body, HttpResponse};
 ///
 /// async fn stream() -> HttpResponse {
 ///     let (tx, body) = Body::channel();

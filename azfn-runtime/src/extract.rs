@@ -26,10 +26,10 @@ use crate::invocation::Invocation;
 /// | [`Json<T>`] | the binding's payload as JSON (for an HTTP trigger: the request body) |
 /// | `String`, `Vec<u8>`, [`Bytes`] | the payload as text or bytes (HTTP: the body) |
 /// | `serde_json::Value` | the payload as JSON (same as `Json<Value>`) |
-/// | [`TimerInfo`](crate::TimerInfo) | a timer trigger |
-/// | [`QueueMessage`](crate::QueueMessage) | a queue message and its metadata |
-/// | [`Blob`](crate::Blob), [`BlobInfo`](crate::BlobInfo) | blob content and properties |
-/// | [`Metadata`](crate::Metadata) | all trigger metadata, decoded |
+/// | [`TimerInfo`](crate::triggers::TimerInfo) | a timer trigger |
+/// | [`QueueMessage`](crate::triggers::QueueMessage) | a queue message and its metadata |
+/// | [`Blob`](crate::triggers::Blob), [`BlobInfo`](crate::triggers::BlobInfo) | blob content and properties |
+/// | [`Metadata`](crate::triggers::Metadata) | all trigger metadata, decoded |
 /// | the types of [`bindings`](crate::bindings) | an extension's trigger or input with its metadata ([`ServiceBusMessage`](crate::bindings::service_bus::ServiceBusMessage), [`EventHubBatch`](crate::bindings::event_hubs::EventHubBatch), …) |
 /// | [`Context`](crate::Context) | invocation id, logging, retry context |
 /// | [`State<T>`](crate::State) | the app's shared `T` (checked at start) |

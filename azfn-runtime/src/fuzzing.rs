@@ -6,7 +6,7 @@
 use bytes::Bytes;
 use serde_json::Value;
 
-use crate::HttpRequest;
+use crate::http::HttpRequest;
 use crate::invocation::Source;
 use crate::payload::{Payload, parse_values};
 use crate::probe::{extract_everything, invocation, request_summary, specs};

@@ -27,7 +27,8 @@ use crate::invocation::Invocation;
 /// the function's route template.
 ///
 /// ```
-/// use azfn_runtime::{Error, HttpRequest, HttpResponse};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::Error;
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Order { id: u64 }
@@ -878,7 +879,7 @@ pub struct Claim {
 /// The HTTP response of an HTTP-triggered function.
 ///
 /// ```
-/// use azfn_runtime::HttpResponse;
+/// use azfn_runtime::http::HttpResponse;
 ///
 /// #[derive(serde::Serialize)]
 /// struct Order { id: u64 }
@@ -890,7 +891,7 @@ pub struct Claim {
 /// assert_eq!(created.headers()["content-type"], "application/json");
 /// assert_eq!(created.body_bytes(), Some(&b"{\"id\":7}"[..]));
 ///
-/// let missing = HttpResponse::status(404).text("no such order");
+/// let missing = HttpResponse::new(404).text("no such order");
 /// assert_eq!(missing.headers()["content-type"], "text/plain; charset=utf-8");
 /// ```
 ///
@@ -933,8 +934,22 @@ impl HttpResponse {
     }
 
     /// A response with this status; codes outside `100..=999` give 500.
-    pub fn status(code: u16) -> Self {
+    ///
+    /// ```
+    /// use azfn_runtime::http::{HttpResponse, StatusCode};
+    ///
+    /// let res = HttpResponse::new(429).header("retry-after", "5");
+    /// assert_eq!(res.status_code(), StatusCode::TOO_MANY_REQUESTS);
+    /// ```
+    pub fn new(code: u16) -> Self {
         Self::with(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+    }
+
+    /// A response with this status: renamed [`HttpResponse::new`] (as
+    /// [`Rejection::new`](crate::Rejection::new)).
+    #[deprecated(since = "0.2.0", note = "use HttpResponse::new")]
+    pub fn status(code: u16) -> Self {
+        Self::new(code)
     }
 
     /// 200 OK.
@@ -1023,6 +1038,10 @@ impl HttpResponse {
     }
 
     /// The status code.
+    ///
+    /// (Named `status_code` while the deprecated constructor [`HttpResponse::status`] exists;
+    /// it becomes `status()`, as on [`Error`], [`Rejection`](crate::Rejection) and the `http`
+    /// crate's `Response`, when that constructor is removed.)
     pub fn status_code(&self) -> StatusCode {
         self.status
     }

@@ -62,7 +62,7 @@ impl fmt::Debug for StateMap {
 /// An HTTP request forwarded by the host (forwarding mode, contract §6), body already read.
 #[derive(Debug)]
 pub(crate) struct Forwarded {
-    /// Shared with the [`HttpRequest`](crate::HttpRequest)s extracted from it, not copied.
+    /// Shared with the [`HttpRequest`](crate::http::HttpRequest)s extracted from it, not copied.
     pub(crate) head: Arc<RequestHead>,
     pub(crate) body: Bytes,
 }
@@ -109,12 +109,16 @@ impl Invocation {
         self.sink.invocation_id.as_str()
     }
 
-    /// The function's spec.
+    /// The function's spec (a type of the internal `azfn-model` crate: not public API, may
+    /// change in any release).
+    #[doc(hidden)]
     pub fn spec(&self) -> &'static FunctionSpec {
         self.spec
     }
 
-    /// The binding with this name, if the function declares it.
+    /// The binding with this name, if the function declares it (a type of the internal
+    /// `azfn-model` crate: not public API, may change in any release).
+    #[doc(hidden)]
     pub fn binding(&self, name: &str) -> Option<&'static Binding> {
         let spec: &'static FunctionSpec = self.spec;
         spec.binding(name)
@@ -147,7 +151,7 @@ impl Invocation {
     /// mode (read from its binding each time this is called), the forwarded request in
     /// forwarding mode. `None` for other triggers, or when the trigger's value is not an HTTP
     /// request. For [middleware](crate::middleware) such as an authentication check.
-    pub fn http_request(&self) -> Option<crate::HttpRequest> {
+    pub fn http_request(&self) -> Option<crate::http::HttpRequest> {
         let binding: &'static str = match &self.source {
             Source::Forwarded(_) => "",
             Source::Payload(_) => {
@@ -159,7 +163,7 @@ impl Invocation {
                 &trigger.name
             }
         };
-        crate::HttpRequest::from_invocation(self, binding).ok()
+        crate::http::HttpRequest::from_invocation(self, binding).ok()
     }
 
     /// The shared value of type `T` registered with [`App::state`](crate::App::state).

@@ -11,7 +11,7 @@ use std::ops::{Deref, DerefMut};
 /// the type.
 ///
 /// As an output it serializes `T` to JSON text and sends it as bytes (base64 on the wire, so the
-/// host's base64 guessing cannot corrupt it; see [`OutputValue`](crate::OutputValue)).
+/// host's base64 guessing cannot corrupt it; see [`OutputValue`](crate::outputs::OutputValue)).
 ///
 /// ```
 /// use azfn_runtime::{Error, Json};

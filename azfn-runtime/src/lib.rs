@@ -2,10 +2,7 @@
 //! and a small hyper server that speaks the host's protocol exactly.
 //!
 //! ```no_run
-//! use azfn_runtime::{
-//!     Context, Error, HttpRequest, HttpResponse, Json, Outputs, http_trigger, queue_output,
-//!     queue_trigger,
-//! };
+//! use azfn_runtime::prelude::*; // the attributes, App, Context, Error, HttpRequest, ...
 //!
 //! #[derive(serde::Deserialize, serde::Serialize)]
 //! struct Order { id: u64, quantity: u32 }
@@ -40,6 +37,21 @@
 //! manifest and the compiled functions agree, then listens on
 //! `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT`.
 //!
+//! # Where things are
+//!
+//! - At the root: what every app uses: [`App`], [`Context`], [`Error`] (and [`Rejection`]),
+//!   [`Json`], [`State`], [`Bytes`], [`app!`], the attributes and `#[derive(Outputs)]`, and
+//!   [`FromInvocation`] with the [`Invocation`] it reads, to write your own parameter types.
+//! - [`prelude`]: `use azfn_runtime::prelude::*;` imports what a typical function needs.
+//! - [`http`]: [`HttpRequest`], [`HttpResponse`], the streamed [`Body`], the caller's
+//!   [`Identity`](http::Identity), and the `http` crate (`StatusCode`, `header`, ...).
+//! - [`triggers`]: the typed data of the built-in triggers: [`TimerInfo`], [`QueueMessage`],
+//!   [`Blob`], [`BlobInfo`], [`Metadata`].
+//! - [`bindings`]: typed data for the extension bundle's bindings (Service Bus, Event Hubs,
+//!   Cosmos DB, Event Grid, Kafka, Tables, SignalR, ...).
+//! - [`outputs`]: what a function can return ([`IntoInvocationResult`], [`OutputValue`]).
+//! - [`middleware`], [`logging`], and `testing` (feature `testing`).
+//!
 //! # Parameters and return values
 //!
 //! A parameter is anything that implements [`FromInvocation`]: [`HttpRequest`], [`Json<T>`],
@@ -69,10 +81,11 @@
 //!   `{"Data": {...}, "Metadata": {...}}` to `/{FunctionName}` (matched case-insensitively) and
 //!   the app answers `200` with `{"Outputs": {...}, "Logs": [...], "ReturnValue": ...}`.
 //! - **Forwarding mode** (`enableForwardingHttpRequest`, from the manifest or
-//!   [`App::forwarding`]): functions with only an HTTP trigger and an HTTP output receive the
-//!   client's request itself at `/{routePrefix}/{route}`, routed with the route template
-//!   (parameters, constraints, optional and catch-all segments) and the declared methods (405
-//!   otherwise), and answer it directly. Response bodies can be streamed ([`Body::channel`]).
+//!   [`App::forward_http_requests`]): functions with only an HTTP trigger and an HTTP output
+//!   receive the client's request itself at `/{routePrefix}/{route}`, routed with the route
+//!   template (parameters, constraints, optional and catch-all segments) and the declared
+//!   methods (405 otherwise), and answer it directly. Response bodies can be streamed
+//!   ([`Body::channel`]).
 //!
 //! `GET /` always answers `200` at once: it is the host's readiness probe and health ping.
 //!
@@ -116,7 +129,8 @@
 //! `default`, as the host reads them (or [`App::log_level`]).
 //!
 //! ```no_run
-//! use azfn_runtime::{Error, HttpRequest, HttpResponse, http_trigger};
+//! use azfn_runtime::http::{HttpRequest, HttpResponse};
+//! use azfn_runtime::{Error, http_trigger};
 //!
 //! #[http_trigger(route = "orders/{id}", methods = ["get"], auth_level = "anonymous")]
 //! async fn order(req: HttpRequest) -> Result<HttpResponse, Error> {
@@ -154,7 +168,8 @@
 //!   [failure semantics](#failure-semantics).
 //!
 //! ```no_run
-//! use azfn_runtime::{Error, HttpRequest, HttpResponse, http_trigger};
+//! use azfn_runtime::http::{HttpRequest, HttpResponse};
+//! use azfn_runtime::{Error, http_trigger};
 //!
 //! #[http_trigger(route = "thumbnail", methods = ["post"], auth_level = "anonymous")]
 //! async fn thumbnail(req: HttpRequest) -> Result<HttpResponse, Error> {
@@ -194,6 +209,17 @@
 //! the answers with the host's rules, in `#[tokio::test]`s. See the `testing` module.
 //!
 //! [custom handlers]: https://learn.microsoft.com/azure/azure-functions/functions-custom-handlers
+//! [`HttpRequest`]: http::HttpRequest
+//! [`HttpResponse`]: http::HttpResponse
+//! [`Body`]: http::Body
+//! [`Body::channel`]: http::Body::channel
+//! [`TimerInfo`]: triggers::TimerInfo
+//! [`QueueMessage`]: triggers::QueueMessage
+//! [`Blob`]: triggers::Blob
+//! [`BlobInfo`]: triggers::BlobInfo
+//! [`Metadata`]: triggers::Metadata
+//! [`IntoInvocationResult`]: outputs::IntoInvocationResult
+//! [`OutputValue`]: outputs::OutputValue
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -220,7 +246,7 @@ mod router;
 mod server;
 mod shared;
 mod state;
-mod triggers;
+pub mod triggers;
 mod type_name;
 
 #[cfg(feature = "testing")]
@@ -234,29 +260,103 @@ mod tests;
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use crate::body::{Body, BodySender};
 pub use crate::context::{Context, RetryContext};
 pub use crate::error::{Error, Rejection};
 pub use crate::extract::FromInvocation;
-pub use crate::http_api::{Claim, HttpRequest, HttpResponse, Identity};
 pub use crate::invocation::Invocation;
 pub use crate::json::Json;
-pub use crate::logging::LogLayer;
-pub use crate::output::{
-    FunctionResult, IntoInvocationResult, IntoOutputValue, OutputShape, OutputValue,
-};
 pub use crate::server::{App, handler_port};
 pub use crate::state::State;
-pub use crate::triggers::{Blob, BlobInfo, Metadata, QueueMessage, ScheduleStatus, TimerInfo};
 
 pub use ::bytes::Bytes;
-pub use ::http;
 
 // The attribute macros of azfn-macros: one per binding kind of the table
 // (`azfn_model::kinds`), `generic_trigger`, `binding`, `retry`, and the derive `Outputs`.
 #[cfg(feature = "macros")]
 #[cfg_attr(docsrs, doc(cfg(feature = "macros")))]
 pub use azfn_macros::*;
+
+pub mod http {
+    //! HTTP: the request and response of an HTTP-triggered function ([`HttpRequest`],
+    //! [`HttpResponse`], a streamed [`Body`]), the caller's [`Identity`], and the [`http`
+    //! crate](https://docs.rs/http) itself (`StatusCode`, `Method`, `header`, `Request`, ...),
+    //! re-exported so that an app needs no `http` dependency of its own.
+    //!
+    //! ```
+    //! use azfn_runtime::http::{HttpRequest, HttpResponse, StatusCode, header};
+    //!
+    //! fn teapot(req: &HttpRequest) -> HttpResponse {
+    //!     let who = req.query("name").unwrap_or("world");
+    //!     HttpResponse::new(StatusCode::IM_A_TEAPOT.as_u16())
+    //!         .header(header::CACHE_CONTROL, "no-store")
+    //!         .text(format!("hello, {who}"))
+    //! }
+    //! ```
+
+    #[doc(no_inline)]
+    pub use ::http::*;
+
+    pub use crate::body::{Body, BodySender};
+    pub use crate::http_api::{Claim, HttpRequest, HttpResponse, Identity};
+}
+
+pub mod outputs {
+    //! What a function returns: anything that implements [`IntoInvocationResult`] (`()`, one
+    //! [`IntoOutputValue`], a `#[derive(Outputs)]` struct, or a `Result` of these), and how
+    //! each output is sent to the host ([`OutputValue`], [`FunctionResult`]).
+    //!
+    //! Your own type becomes an output value by converting into one of the built-in values:
+    //!
+    //! ```
+    //! use azfn_runtime::outputs::{IntoOutputValue, OutputValue};
+    //!
+    //! /// A queue message written as `"<id>:<text>"`.
+    //! struct Note { id: u32, text: String }
+    //!
+    //! impl IntoOutputValue for Note {
+    //!     fn into_output_value(self) -> Option<OutputValue> {
+    //!         format!("{}:{}", self.id, self.text).into_output_value()
+    //!     }
+    //! }
+    //! ```
+
+    pub use crate::output::{
+        FunctionResult, IntoInvocationResult, IntoOutputValue, OutputShape, OutputValue,
+    };
+}
+
+pub mod prelude {
+    //! What a typical function needs, in one import: `use azfn_runtime::prelude::*;`.
+    //!
+    //! The attributes and `#[derive(Outputs)]` (feature `macros`), [`App`], [`Context`],
+    //! [`Error`], [`HttpRequest`], [`HttpResponse`], [`Json`] and [`State`].
+    //!
+    //! ```no_run
+    //! use azfn_runtime::prelude::*;
+    //!
+    //! #[http_trigger(route = "greet", methods = ["get"], auth_level = "anonymous")]
+    //! async fn greet(req: HttpRequest, ctx: Context) -> Result<HttpResponse, Error> {
+    //!     ctx.log("greet called");
+    //!     Ok(HttpResponse::ok().text(format!("hello, {}", req.query("name").unwrap_or("world"))))
+    //! }
+    //!
+    //! fn main() -> std::process::ExitCode {
+    //!     App::new().run()
+    //! }
+    //! ```
+
+    pub use crate::http::{HttpRequest, HttpResponse};
+    pub use crate::{App, Context, Error, Json, State};
+
+    #[cfg(feature = "macros")]
+    #[doc(no_inline)]
+    pub use azfn_macros::*;
+}
+
+mod deprecated;
+#[allow(deprecated)]
+#[doc(hidden)]
+pub use crate::deprecated::*;
 
 /// Builds the [`App`] of this crate from the manifest `azfn-build` wrote into `OUT_DIR`.
 ///
@@ -290,7 +390,10 @@ pub mod __private {
     pub use crate::FromInvocation;
     pub use crate::extract::ParamKind;
     pub use crate::invocation::Invocation;
-    pub use crate::output::{OutputCheck, OutputShape, check_outputs};
+    pub use crate::output::{
+        FunctionResult, IntoInvocationResult, IntoOutputValue, OutputCheck, OutputShape,
+        check_outputs,
+    };
     pub use crate::registry::{
         BoxFuture, Handler, Outcome, Registration, StateNeed, box_future, reject, respond,
     };

@@ -46,7 +46,8 @@
 //! use std::time::Duration;
 //!
 //! use azfn_runtime::middleware::{BoxError, Outcome};
-//! use azfn_runtime::{App, HttpRequest, HttpResponse, Invocation, Rejection, http_trigger};
+//! use azfn_runtime::http::{HttpRequest, HttpResponse};
+//! use azfn_runtime::{App, Invocation, Rejection, http_trigger};
 //! use tower::{Layer, Service};
 //!
 //! #[http_trigger(methods = ["get"], auth_level = "anonymous")]
@@ -77,7 +78,7 @@
 //!             .http_request()
 //!             .is_some_and(|req| req.header("x-api-key") != Some("secret"));
 //!         if refused {
-//!             let res = HttpResponse::status(401).text("missing or wrong API key");
+//!             let res = HttpResponse::new(401).text("missing or wrong API key");
 //!             return Box::pin(async move { Ok(Outcome::http(res)) });
 //!         }
 //!         Box::pin(self.0.call(inv))
@@ -404,7 +405,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a layer for forwarded HTTP requests",
     label = "its service does not take an `http::Request<Body>` and return an `http::Response`",
-    note = "a forwarding-mode layer's service is `Service<http::Request<azfn_runtime::Body>, Response = http::Response<B>>` (Clone + Send, its error Into<BoxError>)"
+    note = "a forwarding-mode layer's service is `Service<http::Request<azfn_runtime::http::Body>, Response = http::Response<B>>` (Clone + Send, its error Into<BoxError>)"
 )]
 pub trait ForwardedLayer: Send + Sync + 'static {
     /// Wraps the service (called once per function when the app starts).

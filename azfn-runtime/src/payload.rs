@@ -3,7 +3,7 @@
 //! Parsing only checks the JSON and records where each binding's value and the `Metadata`
 //! object are in the body; a value becomes a [`Value`] the first time an extractor asks for it,
 //! and the HTTP trigger's object is read straight from its JSON text
-//! ([`HttpRequest`](crate::HttpRequest)). A function that reads one binding does not pay for
+//! ([`HttpRequest`](crate::http::HttpRequest)). A function that reads one binding does not pay for
 //! building the others, nor `Metadata`.
 
 use std::fmt;

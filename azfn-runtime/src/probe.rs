@@ -10,7 +10,9 @@ use serde_json::Value;
 use crate::invocation::{Invocation, Source, StateMap};
 use crate::logging::LogSink;
 use crate::{
-    Blob, BlobInfo, Context, FromInvocation, HttpRequest, Json, Metadata, QueueMessage, TimerInfo,
+    Context, FromInvocation, Json,
+    http::HttpRequest,
+    triggers::{Blob, BlobInfo, Metadata, QueueMessage, TimerInfo},
 };
 
 fn leak(spec: FunctionSpec) -> &'static FunctionSpec {

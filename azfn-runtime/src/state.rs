@@ -16,7 +16,8 @@ use crate::shared::Shared;
 /// refuses to start, naming the function and the type.
 ///
 /// ```
-/// use azfn_runtime::{HttpRequest, HttpResponse, State};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::State;
 ///
 /// struct Greeting(String);
 ///

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
-use crate::HttpRequest;
+use crate::http::HttpRequest;
 use crate::http_api::RequestHead;
 use crate::invocation::{Forwarded, Source};
 use crate::logging::LogSink;
@@ -300,7 +300,7 @@ proptest! {
             1 => prop::collection::vec(any::<u8>(), 0..64),
         ],
     ) {
-        let mut response = crate::HttpResponse::status(status).body(body.clone());
+        let mut response = crate::http::HttpResponse::new(status).body(body.clone());
         for (k, v) in &headers {
             response = response.header(k.as_str(), v.as_str());
         }

@@ -1,4 +1,29 @@
 //! Typed trigger data: [`TimerInfo`], [`QueueMessage`], [`Blob`], [`BlobInfo`], [`Metadata`].
+//!
+//! Each is a parameter type of the built-in triggers (the extension bundle's are in
+//! [`bindings`](crate::bindings)):
+//!
+//! ```no_run
+//! use azfn_runtime::triggers::{Blob, QueueMessage, TimerInfo};
+//! use azfn_runtime::{Context, Error, blob_trigger, queue_trigger, timer_trigger};
+//!
+//! #[queue_trigger(queue_name = "jobs")]
+//! async fn run_job(msg: QueueMessage, ctx: Context) -> Result<(), Error> {
+//!     ctx.log(format_args!("try {:?}: {}", msg.dequeue_count(), msg.text()?));
+//!     Ok(())
+//! }
+//!
+//! #[timer_trigger(schedule = "0 */5 * * * *")]
+//! async fn every_five_minutes(timer: TimerInfo) {
+//!     let _late = timer.is_past_due;
+//! }
+//!
+//! #[blob_trigger(path = "samples/{name}")]
+//! async fn on_upload(blob: Blob, ctx: Context) {
+//!     ctx.log(format_args!("{:?}: {} bytes", blob.info().name(), blob.content().len()));
+//! }
+//! # fn main() {}
+//! ```
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -13,7 +38,8 @@ use crate::invocation::Invocation;
 /// A timer trigger's `TimerInfo` (contract §9.3).
 ///
 /// ```
-/// use azfn_runtime::{Context, TimerInfo};
+/// use azfn_runtime::triggers::TimerInfo;
+/// use azfn_runtime::Context;
 ///
 /// // #[timer_trigger(schedule = "0 */5 * * * *")]
 /// async fn cleanup(timer: TimerInfo, ctx: Context) {
@@ -90,7 +116,8 @@ fn meta_text(inv: &Invocation, key: &str) -> Option<String> {
 /// A storage queue message with its metadata (`Id`, `DequeueCount`, `InsertionTime`, …).
 ///
 /// ```
-/// use azfn_runtime::{Error, QueueMessage};
+/// use azfn_runtime::triggers::QueueMessage;
+/// use azfn_runtime::Error;
 ///
 /// #[derive(serde::Deserialize)]
 /// struct Order { id: u64 }
@@ -339,7 +366,7 @@ impl FromInvocation for Blob {
 /// becomes `4`, `"\"Atlas\""` becomes `"Atlas"`, objects stay objects.
 ///
 /// ```
-/// use azfn_runtime::Metadata;
+/// use azfn_runtime::triggers::Metadata;
 ///
 /// // #[queue_trigger(queue_name = "orders")]
 /// async fn process(msg: String, meta: Metadata) {

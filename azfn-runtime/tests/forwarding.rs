@@ -8,7 +8,8 @@ mod common;
 use std::time::Duration;
 
 use azfn_runtime::__private::HttpMethod;
-use azfn_runtime::{App, Body, Context, Error, HttpRequest, HttpResponse, Json};
+use azfn_runtime::http::{Body, HttpRequest, HttpResponse};
+use azfn_runtime::{App, Context, Error, Json};
 use common::*;
 use http::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -58,7 +59,7 @@ register! {
 }
 
 async fn echo(req: HttpRequest, ctx: Context) -> HttpResponse {
-    HttpResponse::status(202)
+    HttpResponse::new(202)
         .header("x-method", req.method().as_str())
         .header("x-host", req.header("host").unwrap_or(""))
         .header("x-invocation", ctx.invocation_id())
@@ -147,11 +148,12 @@ struct EnqueueOutputs {
     res: HttpResponse,
     msg: String,
 }
-impl azfn_runtime::IntoInvocationResult for EnqueueOutputs {
-    const OUTPUTS: azfn_runtime::OutputShape = azfn_runtime::OutputShape::Named(&["res", "msg"]);
-    fn into_invocation_result(self) -> Result<azfn_runtime::FunctionResult, Error> {
-        use azfn_runtime::IntoOutputValue as _;
-        Ok(azfn_runtime::FunctionResult::Named(vec![
+impl azfn_runtime::outputs::IntoInvocationResult for EnqueueOutputs {
+    const OUTPUTS: azfn_runtime::outputs::OutputShape =
+        azfn_runtime::outputs::OutputShape::Named(&["res", "msg"]);
+    fn into_invocation_result(self) -> Result<azfn_runtime::outputs::FunctionResult, Error> {
+        use azfn_runtime::outputs::IntoOutputValue as _;
+        Ok(azfn_runtime::outputs::FunctionResult::Named(vec![
             ("res", self.res.into_output_value()),
             ("msg", self.msg.into_output_value()),
         ]))
@@ -165,7 +167,7 @@ register! {
 }
 
 async fn forwarding_app() -> std::net::SocketAddr {
-    start(App::new().forwarding(true).route_prefix("api")).await
+    start(App::new().forward_http_requests(true).route_prefix("api")).await
 }
 
 fn json_body(res: &http::Response<bytes::Bytes>) -> Value {
@@ -312,7 +314,7 @@ register! {
 async fn a_response_streamed_past_the_idle_timeout_is_not_cut() {
     // The response takes 500 ms: several idle periods of 100 ms.
     let app = App::new()
-        .forwarding(true)
+        .forward_http_requests(true)
         .route_prefix("api")
         .idle_timeout(Duration::from_millis(100));
     let addr = start(app).await;
@@ -341,7 +343,7 @@ async fn other_functions_stay_in_payload_mode() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn empty_route_prefix() {
-    let addr = start(App::new().forwarding(true).route_prefix("")).await;
+    let addr = start(App::new().forward_http_requests(true).route_prefix("")).await;
     let res = send(addr, get("/products/5")).await;
     assert_eq!(json_body(&res), json!({ "by": "id", "id": 5 }));
     // `/{name}` of a payload function still means a payload invocation.

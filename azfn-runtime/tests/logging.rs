@@ -14,8 +14,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use azfn_runtime::http::{HttpRequest, HttpResponse};
 use azfn_runtime::testing::{TestApp, TestRequest};
-use azfn_runtime::{App, Context, HttpRequest, HttpResponse, http_trigger, queue_trigger};
+use azfn_runtime::{App, Context, http_trigger, queue_trigger};
 use common::*;
 use serde_json::json;
 use tracing::level_filters::LevelFilter;
@@ -152,7 +153,7 @@ async fn a_user_layer_sees_the_invocation_span_and_the_logs_stay() {
     // Forwarding mode: the host reads no `Logs`, but the span and events reach the layer.
     let recorder = Recorder::default();
     let app = TestApp::new()
-        .forwarding(true)
+        .forward_http_requests(true)
         .tracing_layer(recorder.clone());
     let res = app.http(TestRequest::get("/api/orders/8")).await.unwrap();
     assert_eq!(res.text(), "ok");

@@ -6,9 +6,10 @@
 
 mod common;
 
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::triggers::{QueueMessage, TimerInfo};
 use azfn_runtime::{
-    App, Context, Error, HttpRequest, HttpResponse, Json, Outputs, QueueMessage, TimerInfo,
-    http_trigger, queue_output, queue_trigger, timer_trigger,
+    App, Context, Error, Json, Outputs, http_trigger, queue_output, queue_trigger, timer_trigger,
 };
 use common::*;
 use http::StatusCode;

@@ -12,11 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use azfn_runtime::http::{Body, HttpRequest, HttpResponse};
 use azfn_runtime::middleware::{BoxError, FunctionName, Outcome};
 use azfn_runtime::testing::{TestApp, TestMessage, TestRequest};
-use azfn_runtime::{
-    App, Body, Error, HttpRequest, HttpResponse, Invocation, Rejection, http_trigger, queue_trigger,
-};
+use azfn_runtime::{App, Error, Invocation, Rejection, http_trigger, queue_trigger};
 use bytes::Bytes;
 use common::{get, invoke, send, start};
 use http::{Request, Response, StatusCode};
@@ -99,7 +98,7 @@ where
             .is_some_and(|req| req.header("x-api-key") != Some("letmein"))
         {
             tracing::warn!("refused {}", inv.function_name());
-            let refused = HttpResponse::status(401).text(REFUSED);
+            let refused = HttpResponse::new(401).text(REFUSED);
             return Box::pin(async move { Ok(Outcome::http(refused)) });
         }
         Box::pin(self.0.call(inv))
@@ -362,7 +361,7 @@ fn keyed(path: &str) -> Request<Full<Bytes>> {
 
 #[tokio::test]
 async fn forwarding_mode_rejecting_layer_answers_as_is() {
-    let addr = start(App::new().forwarding(true).layer(ApiKeyLayer)).await;
+    let addr = start(App::new().forward_http_requests(true).layer(ApiKeyLayer)).await;
     let before = SECRET_RUNS.load(Ordering::SeqCst);
     let res = send(addr, get("/api/secret")).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
@@ -380,7 +379,12 @@ async fn forwarding_mode_rejecting_layer_answers_as_is() {
 
 #[tokio::test]
 async fn forwarding_mode_layer_error_and_own_body() {
-    let addr = start(App::new().forwarding(true).forwarded_layer(DenyLayer)).await;
+    let addr = start(
+        App::new()
+            .forward_http_requests(true)
+            .forwarded_layer(DenyLayer),
+    )
+    .await;
     let res = send(addr, get("/api/secret")).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(res.body(), r#"{"error":"denied by policy"}"#);
@@ -388,7 +392,12 @@ async fn forwarding_mode_layer_error_and_own_body() {
     let (status, body) = invoke(addr, "job", json!({ "Data": { "msg": "\"e\"" } })).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    let addr = start(App::new().forwarding(true).forwarded_layer(TeapotLayer)).await;
+    let addr = start(
+        App::new()
+            .forward_http_requests(true)
+            .forwarded_layer(TeapotLayer),
+    )
+    .await;
     let res = send(addr, get("/api/secret")).await;
     assert_eq!(res.status(), StatusCode::IM_A_TEAPOT);
     assert_eq!(res.body(), "short and stout");
@@ -396,7 +405,7 @@ async fn forwarding_mode_layer_error_and_own_body() {
 
 #[tokio::test]
 async fn forwarding_mode_timeout_answers_500() {
-    let addr = start(App::new().forwarding(true).layer(timeout())).await;
+    let addr = start(App::new().forward_http_requests(true).layer(timeout())).await;
     let started = Instant::now();
     let res = send(addr, get("/api/slow")).await;
     assert!(started.elapsed() < Duration::from_secs(3), "not cut short");
@@ -405,7 +414,7 @@ async fn forwarding_mode_timeout_answers_500() {
 
     let addr = start(
         App::new()
-            .forwarding(true)
+            .forward_http_requests(true)
             .expose_errors(true)
             .layer(timeout()),
     )
@@ -424,7 +433,7 @@ async fn forwarding_mode_timeout_answers_500() {
 async fn forwarding_mode_request_without_extensions_is_refused_clearly() {
     let addr = start(
         App::new()
-            .forwarding(true)
+            .forward_http_requests(true)
             .expose_errors(true)
             .forwarded_layer(RebuildLayer),
     )
@@ -478,7 +487,7 @@ async fn kit_applies_layers_in_payload_mode() -> Result<(), Error> {
 #[tokio::test]
 async fn kit_applies_layers_in_forwarding_mode() -> Result<(), Error> {
     let app = TestApp::new()
-        .forwarding(true)
+        .forward_http_requests(true)
         .layer(ApiKeyLayer)
         .layer(timeout());
     let res = app.http(TestRequest::get("/api/secret")).await?;
@@ -519,7 +528,7 @@ async fn an_answer_for_a_function_without_http_output_fails_it() -> Result<(), E
             Poll::Ready(Ok(()))
         }
         fn call(&mut self, _inv: Invocation) -> Self::Future {
-            std::future::ready(Ok(Outcome::http(HttpResponse::status(204))))
+            std::future::ready(Ok(Outcome::http(HttpResponse::new(204))))
         }
     }
 
@@ -582,7 +591,9 @@ async fn forwarded_requests_name_their_function() -> Result<(), Error> {
         }
     }
 
-    let app = TestApp::new().forwarding(true).forwarded_layer(NameIt);
+    let app = TestApp::new()
+        .forward_http_requests(true)
+        .forwarded_layer(NameIt);
     let res = app.http(TestRequest::get("/api/secret")).await?;
     assert_eq!(res.status(), 200);
     assert_eq!(res.header("x-function"), Some("secret"));

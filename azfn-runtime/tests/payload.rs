@@ -10,10 +10,10 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use azfn_runtime::__private::{Direction, HttpMethod, Value as SpecValue};
-use azfn_runtime::{
-    App, Blob, Bytes, Context, Error, FunctionResult, HttpRequest, HttpResponse,
-    IntoInvocationResult, IntoOutputValue, Json, Metadata, OutputShape, QueueMessage, TimerInfo,
-};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::outputs::{FunctionResult, IntoInvocationResult, IntoOutputValue, OutputShape};
+use azfn_runtime::triggers::{Blob, Metadata, QueueMessage, TimerInfo};
+use azfn_runtime::{App, Bytes, Context, Error, Json};
 use common::*;
 use http::{Method, StatusCode};
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,9 @@ use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 use azfn_runtime::__private::HttpMethod;
-use azfn_runtime::{App, Context, HttpRequest, HttpResponse, Json, Metadata};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::triggers::Metadata;
+use azfn_runtime::{App, Context, Json};
 use common::*;
 use http::{Method, StatusCode};
 use proptest::prelude::*;

@@ -9,7 +9,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
 
 use azfn_runtime::__private::HttpMethod;
-use azfn_runtime::{App, HttpRequest, HttpResponse, handler_port};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{App, handler_port};
 use common::*;
 use http::StatusCode;
 use serde_json::json;

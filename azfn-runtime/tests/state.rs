@@ -8,8 +8,9 @@ mod common;
 
 use std::time::Duration;
 
+use azfn_runtime::http::{HttpRequest, HttpResponse};
 use azfn_runtime::testing::{TestApp, TestRequest};
-use azfn_runtime::{App, Context, HttpRequest, HttpResponse, State, http_trigger, queue_trigger};
+use azfn_runtime::{App, Context, State, http_trigger, queue_trigger};
 use common::*;
 use http::StatusCode;
 use serde_json::json;

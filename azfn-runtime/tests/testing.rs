@@ -4,14 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use azfn_runtime::http::{HttpRequest, HttpResponse};
 use azfn_runtime::testing::host::payload::{
     BindingValue, InvocationRequest, RetryContext, ScheduleStatus, TimerInfo as HostTimerInfo,
 };
 use azfn_runtime::testing::{TestApp, TestMessage, TestRequest, fixtures};
+use azfn_runtime::triggers::{Blob, TimerInfo};
 use azfn_runtime::{
-    App, Blob, Context, Error, FromInvocation, HttpRequest, HttpResponse, Invocation, Json,
-    Outputs, Rejection, TimerInfo, blob_input, blob_trigger, generic_trigger, http_trigger,
-    queue_output, queue_trigger, timer_trigger,
+    App, Context, Error, FromInvocation, Invocation, Json, Outputs, Rejection, blob_input,
+    blob_trigger, generic_trigger, http_trigger, queue_output, queue_trigger, timer_trigger,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -446,7 +447,7 @@ async fn invalid_requests_are_test_errors() {
 
 #[tokio::test]
 async fn forwarding_mode_forwards_http_only_functions() {
-    let app = TestApp::new().forwarding(true);
+    let app = TestApp::new().forward_http_requests(true);
     let res = app
         .http(TestRequest::post("/api/seen/a/b?x=1&x=2").text("body"))
         .await
@@ -480,7 +481,7 @@ async fn forwarding_mode_forwards_http_only_functions() {
 
 #[tokio::test]
 async fn forwarding_a_chunked_request_fails_like_the_host() {
-    let app = TestApp::new().forwarding(true);
+    let app = TestApp::new().forward_http_requests(true);
     let res = app
         .http(
             TestRequest::post("/api/seen/x")

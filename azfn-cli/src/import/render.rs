@@ -2,7 +2,7 @@
 //! attributes, parameters named after the bindings they receive, and a return type that
 //! provides its outputs. The bodies are stubs that fail with a message naming the function.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use azfn_model::kinds::{self, Role, Setting};
@@ -41,8 +41,7 @@ pub(crate) fn main_rs(items: &[Item<'_>], from: &str) -> (String, bool) {
          //! that `function.json` again. The bodies are stubs that fail: write them.\n\n",
     );
     uses.insert("Error");
-    let list: Vec<&str> = uses.into_iter().collect();
-    let _ = writeln!(out, "use azfn_runtime::{{{}}};", list.join(", "));
+    use_lines(&mut out, uses);
     out.push_str(&body);
     out.push_str("\nfn main() -> std::process::ExitCode {\n    azfn_runtime::app!().run()\n}\n");
     (out, serde_json)
@@ -199,13 +198,34 @@ fn value_lit(v: &Value) -> String {
     }
 }
 
+/// The `use azfn_runtime::...;` lines for `uses` (paths relative to the crate root, such as
+/// `Error` or `http::HttpRequest`): the root's items first, then one line per module.
+fn use_lines(out: &mut String, uses: BTreeSet<&str>) {
+    let mut modules: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for path in uses {
+        let (module, name) = path.rsplit_once("::").unwrap_or(("", path));
+        modules.entry(module).or_default().push(name);
+    }
+    for (module, names) in modules {
+        let prefix = if module.is_empty() {
+            "azfn_runtime".to_owned()
+        } else {
+            format!("azfn_runtime::{module}")
+        };
+        let _ = match names.as_slice() {
+            [one] => writeln!(out, "use {prefix}::{one};"),
+            _ => writeln!(out, "use {prefix}::{{{}}};", names.join(", ")),
+        };
+    }
+}
+
 /// The type a parameter receiving `binding` gets.
 fn param_type(binding: &Binding, uses: &mut BTreeSet<&'static str>, sj: &mut bool) -> String {
     let typed = [
-        ("httpTrigger", "HttpRequest", "HttpRequest"),
-        ("timerTrigger", "TimerInfo", "TimerInfo"),
-        ("queueTrigger", "QueueMessage", "QueueMessage"),
-        ("blobTrigger", "Blob", "Blob"),
+        ("httpTrigger", "http::HttpRequest", "HttpRequest"),
+        ("timerTrigger", "triggers::TimerInfo", "TimerInfo"),
+        ("queueTrigger", "triggers::QueueMessage", "QueueMessage"),
+        ("blobTrigger", "triggers::Blob", "Blob"),
         ("blob", "Bytes", "Option<Bytes>"),
     ];
     match typed.iter().find(|(t, _, _)| binding.is_type(t)) {
@@ -223,7 +243,7 @@ fn param_type(binding: &Binding, uses: &mut BTreeSet<&'static str>, sj: &mut boo
 /// The type an output value for `binding` gets.
 fn output_type(binding: &Binding, uses: &mut BTreeSet<&'static str>, sj: &mut bool) -> String {
     if binding.is_type("http") {
-        uses.insert("HttpResponse");
+        uses.insert("http::HttpResponse");
         "HttpResponse".to_owned()
     } else if binding.is_type("queue") {
         "Option<String>".to_owned()

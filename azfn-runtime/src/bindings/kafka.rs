@@ -11,7 +11,7 @@
 //! batch.
 //!
 //! With `dataType: binary` (or a record whose value is bytes) the extension sends the value
-//! alone: take `Bytes` or `String`, and [`Metadata`](crate::Metadata) for `Offset`,
+//! alone: take `Bytes` or `String`, and [`Metadata`](crate::triggers::Metadata) for `Offset`,
 //! `Partition`, `Topic`, `Timestamp`, `Key` and `Headers` (`KafkaTriggerBindingStrategy`).
 
 use base64::Engine as _;

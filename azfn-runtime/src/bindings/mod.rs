@@ -22,8 +22,8 @@
 //! | [`twilio::TwilioSms`] (or a `Vec`) | `twilioSms` | out |
 //!
 //! The raw forms always work too: `serde_json::Value`, `String`, `Bytes`, `Vec<u8>` and
-//! [`Json<T>`](crate::Json) for any binding, and [`Metadata`](crate::Metadata) for all trigger
-//! metadata.
+//! [`Json<T>`](crate::Json) for any binding, and [`Metadata`](crate::triggers::Metadata) for
+//! all trigger metadata.
 //!
 //! Each shape is taken from the extension's source, named in each module. No captured
 //! custom-handler payload was available for these extensions, so the fixtures the tests decode
@@ -80,10 +80,10 @@ pub use self::body::MessageBody;
 
 /// An output value as a JSON object or array (sent as is, so the extension receives a
 /// `JObject`/`JArray`), or the error that fails the invocation when serialization fails.
-fn json_output<T: serde::Serialize>(value: &T) -> Option<crate::OutputValue> {
+fn json_output<T: serde::Serialize>(value: &T) -> Option<crate::outputs::OutputValue> {
     Some(match serde_json::to_value(value) {
-        Ok(json) => crate::OutputValue::Json(json),
-        Err(e) => crate::OutputValue::Error(crate::Error::msg(format!(
+        Ok(json) => crate::outputs::OutputValue::Json(json),
+        Err(e) => crate::outputs::OutputValue::Error(crate::Error::msg(format!(
             "could not serialize `{}` to JSON: {e}",
             crate::type_name::short_type_name::<T>()
         ))),
@@ -93,14 +93,14 @@ fn json_output<T: serde::Serialize>(value: &T) -> Option<crate::OutputValue> {
 /// `IntoOutputValue` for a binding type and a `Vec` of it, as JSON.
 macro_rules! json_output_value {
     ($($ty:ident $(<$g:ident>)?),* $(,)?) => {$(
-        impl$(<$g: serde::Serialize>)? crate::IntoOutputValue for $ty$(<$g>)? {
-            fn into_output_value(self) -> Option<crate::OutputValue> {
+        impl$(<$g: serde::Serialize>)? crate::outputs::IntoOutputValue for $ty$(<$g>)? {
+            fn into_output_value(self) -> Option<crate::outputs::OutputValue> {
                 super::json_output(&self)
             }
         }
 
-        impl$(<$g: serde::Serialize>)? crate::IntoOutputValue for Vec<$ty$(<$g>)?> {
-            fn into_output_value(self) -> Option<crate::OutputValue> {
+        impl$(<$g: serde::Serialize>)? crate::outputs::IntoOutputValue for Vec<$ty$(<$g>)?> {
+            fn into_output_value(self) -> Option<crate::outputs::OutputValue> {
                 super::json_output(&self)
             }
         }

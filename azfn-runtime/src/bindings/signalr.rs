@@ -20,7 +20,8 @@ use serde_json::Value;
 ///
 /// ```
 /// use azfn_runtime::bindings::signalr::SignalRConnectionInfo;
-/// use azfn_runtime::{HttpRequest, HttpResponse, Json};
+/// use azfn_runtime::http::{HttpRequest, HttpResponse};
+/// use azfn_runtime::Json;
 ///
 /// // #[http_trigger(route = "negotiate", methods = ["post"], auth_level = "anonymous")]
 /// // #[binding(type = "signalRConnectionInfo", direction = "in", name = "connectionInfo", hubName = "chat")]

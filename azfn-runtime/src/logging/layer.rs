@@ -37,7 +37,7 @@ struct SpanFields(String);
 /// use tracing_subscriber::layer::SubscriberExt as _;
 ///
 /// // Add the layer to your subscriber, beside your formatting layer.
-/// let subscriber = tracing_subscriber::registry().with(azfn_runtime::LogLayer::new());
+/// let subscriber = tracing_subscriber::registry().with(azfn_runtime::logging::LogLayer::new());
 /// tracing::subscriber::set_global_default(subscriber).expect("no subscriber set yet");
 /// ```
 ///

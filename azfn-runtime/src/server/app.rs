@@ -39,7 +39,7 @@ use super::{DEFAULT_BODY_LIMIT, Server, function_name};
 ///
 /// [`app!`](crate::app!) builds it from the build manifest written by `azfn-build` and checks
 /// at start that the manifest agrees with the functions compiled in; [`App::new`] builds one
-/// without a manifest (payload mode unless [`forwarding`](Self::forwarding) is set).
+/// without a manifest (payload mode unless [`forward_http_requests`](Self::forward_http_requests) is set).
 pub struct App {
     manifest: Option<Result<Manifest, Error>>,
     forwarding: Option<bool>,
@@ -112,9 +112,16 @@ impl App {
     /// Serves HTTP-only functions in forwarding mode (`enableForwardingHttpRequest`) at
     /// `/{routePrefix}/{route}`. Normally read from the manifest; must agree with `host.json`.
     #[must_use]
-    pub fn forwarding(mut self, enabled: bool) -> Self {
+    pub fn forward_http_requests(mut self, enabled: bool) -> Self {
         self.forwarding = Some(enabled);
         self
+    }
+
+    /// Renamed [`App::forward_http_requests`], as `azfn_build::Config::forward_http_requests`.
+    #[deprecated(since = "0.2.0", note = "use App::forward_http_requests")]
+    #[must_use]
+    pub fn forwarding(self, enabled: bool) -> Self {
+        self.forward_http_requests(enabled)
     }
 
     /// The route prefix of forwarding mode (`extensions.http.routePrefix`, default `api`).

@@ -3,7 +3,8 @@
 //!
 //! ```rust,standalone_crate
 //! use azfn_runtime::testing::{TestApp, TestRequest};
-//! use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+//! use azfn_runtime::http::{HttpRequest, HttpResponse};
+//! use azfn_runtime::http_trigger;
 //!
 //! #[http_trigger(methods = ["get"], auth_level = "anonymous")]
 //! async fn hello(req: HttpRequest) -> HttpResponse {
@@ -80,7 +81,8 @@
 //! [`TestApp::log_level`] or `RUST_LOG`, layers from [`TestApp::tracing_layer`]), so tests
 //! with different settings do not disturb each other; with
 //! [`App::default_subscriber(false)`](App::default_subscriber), the subscriber you set is used:
-//! add [`logging::layer()`](fn@crate::logging::layer) or [`LogLayer`](crate::LogLayer) to it.
+//! add [`logging::layer()`](fn@crate::logging::layer) or
+//! [`LogLayer`](crate::logging::LogLayer) to it.
 
 pub mod fixtures;
 mod outcome;
@@ -217,10 +219,17 @@ impl TestApp {
     }
 
     /// Serves HTTP-only functions in forwarding mode (`enableForwardingHttpRequest`), like
-    /// [`App::forwarding`].
+    /// [`App::forward_http_requests`].
+    #[must_use]
+    pub fn forward_http_requests(self, enabled: bool) -> Self {
+        self.configure("forwarding", |app| app.forward_http_requests(enabled))
+    }
+
+    /// Renamed [`TestApp::forward_http_requests`].
+    #[deprecated(since = "0.2.0", note = "use TestApp::forward_http_requests")]
     #[must_use]
     pub fn forwarding(self, enabled: bool) -> Self {
-        self.configure("forwarding", |app| app.forwarding(enabled))
+        self.forward_http_requests(enabled)
     }
 
     /// The route prefix (`extensions.http.routePrefix`, default `api`), like

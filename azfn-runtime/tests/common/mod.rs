@@ -59,7 +59,7 @@ macro_rules! register {
                 )
             }
             const _: () = match ::azfn_runtime::__private::check_outputs(
-                <$ret as ::azfn_runtime::IntoInvocationResult>::OUTPUTS,
+                <$ret as ::azfn_runtime::outputs::IntoInvocationResult>::OUTPUTS,
                 &[$($out),*],
             ) {
                 ::azfn_runtime::__private::OutputCheck::Ok => {}

@@ -82,7 +82,7 @@ const _: () = {
         ::azfn_runtime::__private::Registration::new(&__AZFN_SPEC, __azfn_handler, file!(), line!(), column!())
     }
     const _: () = match ::azfn_runtime::__private::check_outputs(
-        <Result<Json<Order>, Error> as ::azfn_runtime::IntoInvocationResult>::OUTPUTS,
+        <Result<Json<Order>, Error> as ::azfn_runtime::outputs::IntoInvocationResult>::OUTPUTS,
         &["done"],
     ) {
         ::azfn_runtime::__private::OutputCheck::Ok => {}
@@ -369,7 +369,7 @@ async fn streamed(req: HttpRequest) -> HttpResponse {
         .query("chunks")
         .and_then(|n| n.parse().ok())
         .unwrap_or(3);
-    let (tx, body) = azfn_runtime::Body::channel();
+    let (tx, body) = azfn_runtime::http::Body::channel();
     tokio::spawn(async move {
         for i in 0..chunks {
             if tx.send(format!("part {i};")).await.is_err() {

@@ -6,7 +6,8 @@
 //! curl 'http://localhost:7071/api/hello?name=Ferris'
 //! ```
 
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::http_trigger;
 use serde_json::json;
 
 /// `GET /api/hello?name=...`, served at its original path.
@@ -61,7 +62,7 @@ mod tests {
     #[tokio::test]
     async fn hello_works_the_same_in_payload_mode() -> Result<(), Error> {
         let res = TestApp::new()
-            .forwarding(false)
+            .forward_http_requests(false)
             .http(TestRequest::get("/api/hello?name=x"))
             .await?;
         assert_eq!(res.json::<Value>()?, json!({"message": "Hello, x!"}));

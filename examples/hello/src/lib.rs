@@ -7,7 +7,8 @@
 //! curl 'http://localhost:7071/api/hello?name=Ferris'
 //! ```
 
-use azfn_runtime::{Error, HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{Error, http_trigger};
 use serde::Deserialize;
 use serde_json::json;
 

@@ -8,9 +8,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use azfn_runtime::Invocation;
+use azfn_runtime::http::{Body, HttpResponse};
 use azfn_runtime::http::{Request, Response};
 use azfn_runtime::middleware::{BoxError, Outcome};
-use azfn_runtime::{Body, HttpResponse, Invocation};
 use serde_json::json;
 use tower::{Layer, Service};
 
@@ -65,7 +66,7 @@ impl<S> ApiKey<S> {
 
 /// The answer to a request without the key.
 fn refused() -> HttpResponse {
-    HttpResponse::status(401)
+    HttpResponse::new(401)
         .header("www-authenticate", "ApiKey")
         .json(&json!({ "error": format!("missing or wrong API key (header `{HEADER}`)") }))
 }

@@ -10,7 +10,8 @@ pub mod auth;
 
 use std::time::Duration;
 
-use azfn_runtime::{App, Error, HttpRequest, HttpResponse, http_trigger, queue_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{App, Error, http_trigger, queue_trigger};
 use serde_json::json;
 use tower::timeout::TimeoutLayer;
 

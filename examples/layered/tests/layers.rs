@@ -76,14 +76,17 @@ async fn payload_mode_times_out() -> Result<(), Error> {
 
 #[tokio::test(start_paused = true)]
 async fn forwarding_mode_refuses_requests_without_the_key() -> Result<(), Error> {
-    let res = app().forwarding(true).http(keyed("/api/report")).await?;
+    let res = app()
+        .forward_http_requests(true)
+        .http(keyed("/api/report"))
+        .await?;
     assert!(res.invocation().is_none(), "forwarded, not a payload");
-    refuses_without_the_key(app().forwarding(true)).await
+    refuses_without_the_key(app().forward_http_requests(true)).await
 }
 
 #[tokio::test(start_paused = true)]
 async fn forwarding_mode_times_out() -> Result<(), Error> {
-    times_out(app().forwarding(true)).await
+    times_out(app().forward_http_requests(true)).await
 }
 
 #[tokio::test(start_paused = true)]

@@ -7,9 +7,11 @@
 //! curl -X POST http://localhost:7071/api/order -d '{"id":1005,"quantity":2,"color":"black"}'
 //! ```
 
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::triggers::{Blob, TimerInfo};
 use azfn_runtime::{
-    Blob, Context, Error, HttpRequest, HttpResponse, Json, Outputs, TimerInfo, blob_trigger,
-    http_trigger, queue_output, queue_trigger, timer_trigger,
+    Context, Error, Json, Outputs, blob_trigger, http_trigger, queue_output, queue_trigger,
+    timer_trigger,
 };
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 // that says what to write, never a different function.json.
 
 use azfn_runtime::Context as Ctx;
-use azfn_runtime::{HttpResponse, State, http_trigger};
+use azfn_runtime::{State, http_trigger, http::HttpResponse};
 
 struct Limits;
 type Shared = State<Limits>;

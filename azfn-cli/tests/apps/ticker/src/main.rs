@@ -2,7 +2,9 @@
 //! for what the examples do not cover: a timer that fires every second, a function that crashes
 //! the handler process (the host restarts it) and one that panics (only that invocation fails).
 
-use azfn_runtime::{HttpRequest, HttpResponse, TimerInfo, http_trigger, timer_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::triggers::TimerInfo;
+use azfn_runtime::{http_trigger, timer_trigger};
 
 /// Every second.
 #[timer_trigger(schedule = "*/1 * * * * *")]

@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::{http_trigger, http::{HttpRequest, HttpResponse}};
 
 // Every mistake is reported in one build, each on its own token.
 #[http_trigger(route = "orders/{id", methods = ["fetch"], auth_level = "public", rout = "x")]

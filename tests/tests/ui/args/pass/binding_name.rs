@@ -3,7 +3,8 @@
 // `binding_name` names the trigger's binding independently of the parameter (no lint to
 // silence); `#[http_output]` gives the response binding another name.
 
-use azfn_runtime::{HttpRequest, HttpResponse, http_output, http_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{http_output, http_trigger};
 
 #[http_trigger(route = "people", binding_name = "Person")]
 #[http_output(name = "Response")]

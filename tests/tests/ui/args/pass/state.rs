@@ -2,7 +2,8 @@
 
 // `State<T>` names no binding, before or after the trigger's parameter, next to `Context`.
 
-use azfn_runtime::{Context, HttpRequest, HttpResponse, State, http_trigger, queue_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{Context, State, http_trigger, queue_trigger};
 
 struct Limits {
     max: u32,

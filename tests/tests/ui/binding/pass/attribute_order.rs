@@ -1,7 +1,8 @@
 #![deny(warnings)]
 
 use azfn_runtime::__private::{Registration, inventory};
-use azfn_runtime::{HttpRequest, HttpResponse, Outputs, blob_output, http_trigger, queue_output};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{Outputs, blob_output, http_trigger, queue_output};
 
 // Binding attributes above the trigger are moved below it, keeping the source order, so the
 // bindings are the same as the build helper reads from the source.

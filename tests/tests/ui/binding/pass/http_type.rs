@@ -2,7 +2,7 @@
 
 // An `http` output through the escape hatch replaces the implicit `res`.
 
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::{http_trigger, http::{HttpRequest, HttpResponse}};
 
 use azfn_runtime::binding;
 

@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpResponse, Outputs};
+use azfn_runtime::{Outputs, http::HttpResponse};
 
 #[derive(Outputs)]
 struct OrderOutputs {

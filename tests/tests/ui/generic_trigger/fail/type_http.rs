@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpRequest, HttpResponse, generic_trigger};
+use azfn_runtime::{generic_trigger, http::{HttpRequest, HttpResponse}};
 
 #[generic_trigger(type = "http")]
 async fn hello(req: HttpRequest) -> HttpResponse {

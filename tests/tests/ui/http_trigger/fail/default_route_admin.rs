@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::{http_trigger, http::{HttpRequest, HttpResponse}};
 
 // Without `route`, the route is the function name: `admin` is reserved.
 #[http_trigger]

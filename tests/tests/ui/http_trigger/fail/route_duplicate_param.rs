@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::{http_trigger, http::{HttpRequest, HttpResponse}};
 
 #[http_trigger(route = "orders/{id}/items/{id}")]
 async fn hello(req: HttpRequest) -> HttpResponse {

@@ -1,6 +1,7 @@
 #![deny(warnings)]
 
-use azfn_runtime::{Context, HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{Context, http_trigger};
 
 #[http_trigger(route = "hello/{name?}", methods = ["get", "post"], auth_level = "anonymous")]
 async fn hello(req: HttpRequest, ctx: Context) -> HttpResponse {

@@ -2,7 +2,8 @@
 
 // A method listed twice builds: azfn writes it once, and the build helper warns.
 
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::http_trigger;
 
 #[http_trigger(methods = ["get", "GET"])]
 async fn hello(req: HttpRequest) -> HttpResponse {

@@ -1,6 +1,7 @@
 #![deny(warnings)]
 
-use azfn_runtime::{Error, HttpResponse, Json, http_trigger};
+use azfn_runtime::http::HttpResponse;
+use azfn_runtime::{Error, Json, http_trigger};
 
 #[derive(serde::Deserialize)]
 struct Order {

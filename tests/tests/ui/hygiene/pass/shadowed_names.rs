@@ -3,7 +3,8 @@
 
 // Generated code must not depend on what is in scope (serde's test_gen.rs).
 
-use azfn_runtime::{HttpRequest, HttpResponse, Outputs, http_trigger, queue_output, queue_trigger};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{Outputs, http_trigger, queue_output, queue_trigger};
 
 struct Result;
 struct Ok;

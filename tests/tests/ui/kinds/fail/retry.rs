@@ -1,4 +1,4 @@
-use azfn_runtime::{retry, timer_trigger, TimerInfo};
+use azfn_runtime::{retry, timer_trigger, triggers::TimerInfo};
 
 #[timer_trigger(schedule = "0 */5 * * * *")]
 #[retry(strategy = "exponentialBackoff", max_retry_count = 3, minimum_interval = "00:00:04")]

@@ -6,9 +6,9 @@ async fn changes(documents: String) {
 }
 
 #[http_trigger(methods = ["get", "fetch"])]
-async fn methods(req: azfn_runtime::HttpRequest) -> azfn_runtime::HttpResponse {
+async fn methods(req: azfn_runtime::http::HttpRequest) -> azfn_runtime::http::HttpResponse {
     let _ = req;
-    azfn_runtime::HttpResponse::ok()
+    azfn_runtime::http::HttpResponse::ok()
 }
 
 fn main() {}

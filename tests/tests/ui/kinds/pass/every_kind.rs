@@ -2,14 +2,15 @@
 
 // Every typed attribute of the binding table, with its required settings.
 
+use azfn_runtime::http::{HttpRequest, HttpResponse};
 use azfn_runtime::{
-    Error, HttpRequest, HttpResponse, Json, Outputs, activity_trigger, cosmos_db_input,
-    cosmos_db_output, cosmos_db_trigger, durable_client, entity_trigger, event_grid_output,
-    event_grid_trigger, event_hub_output, event_hub_trigger, http_output, http_trigger,
-    kafka_output, kafka_trigger, mysql_input, mysql_output, mysql_trigger, orchestration_trigger,
-    rabbitmq_output, rabbitmq_trigger, retry, send_grid_output, service_bus_output,
-    service_bus_trigger, signalr_connection_info, signalr_output, signalr_trigger, sql_input,
-    sql_output, sql_trigger, table_input, table_output, twilio_sms_output,
+    Error, Json, Outputs, activity_trigger, cosmos_db_input, cosmos_db_output, cosmos_db_trigger,
+    durable_client, entity_trigger, event_grid_output, event_grid_trigger, event_hub_output,
+    event_hub_trigger, http_output, http_trigger, kafka_output, kafka_trigger, mysql_input,
+    mysql_output, mysql_trigger, orchestration_trigger, rabbitmq_output, rabbitmq_trigger, retry,
+    send_grid_output, service_bus_output, service_bus_trigger, signalr_connection_info,
+    signalr_output, signalr_trigger, sql_input, sql_output, sql_trigger, table_input, table_output,
+    twilio_sms_output,
 };
 use serde_json::Value;
 

@@ -3,9 +3,9 @@
 #![deny(warnings, missing_docs, unreachable_pub, unused_qualifications, unused_results)]
 #![deny(rust_2018_idioms, missing_debug_implementations, non_snake_case, unused_lifetimes)]
 
+use azfn_runtime::http::{HttpRequest, HttpResponse};
 use azfn_runtime::{
-    Context, Error, HttpRequest, HttpResponse, Outputs, http_trigger, queue_output, queue_trigger,
-    timer_trigger,
+    Context, Error, Outputs, http_trigger, queue_output, queue_trigger, timer_trigger,
 };
 
 /// An HTTP function with two outputs.

@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpRequest, http_trigger};
+use azfn_runtime::{http_trigger, http::HttpRequest};
 
 // An HTTP-triggered function always has the output `res`.
 #[http_trigger]

@@ -1,8 +1,7 @@
 #![deny(warnings)]
 
-use azfn_runtime::{
-    Error, HttpRequest, HttpResponse, Json, Outputs, blob_output, http_trigger, queue_output,
-};
+use azfn_runtime::http::{HttpRequest, HttpResponse};
+use azfn_runtime::{Error, Json, Outputs, blob_output, http_trigger, queue_output};
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Order {

@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger, queue_output};
+use azfn_runtime::{http_trigger, queue_output, http::{HttpRequest, HttpResponse}};
 
 struct Api;
 

@@ -1,6 +1,7 @@
 #![deny(warnings)]
 
-use azfn_runtime::{Context, TimerInfo, timer_trigger};
+use azfn_runtime::triggers::TimerInfo;
+use azfn_runtime::{Context, timer_trigger};
 
 #[timer_trigger(schedule = "0 */5 * * * *", run_on_startup = true, use_monitor = false)]
 async fn every_five_minutes(timer: TimerInfo, ctx: Context) {

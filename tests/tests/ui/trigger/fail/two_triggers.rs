@@ -1,4 +1,4 @@
-use azfn_runtime::{HttpRequest, HttpResponse, http_trigger, queue_trigger};
+use azfn_runtime::{http_trigger, queue_trigger, http::{HttpRequest, HttpResponse}};
 
 #[http_trigger]
 #[queue_trigger(queue_name = "orders")]
