@@ -255,7 +255,7 @@ fn child_process_entry() {
         let done = rt.block_on(TestApp::new().queue("job", "kit")).unwrap();
         println!("kit logs: {:?}", done.logs());
     }
-    let app = App::new().forwarding(std::env::var_os(FORWARDING).is_some());
+    let app = App::new().forward_http_requests(std::env::var_os(FORWARDING).is_some());
     let code = app.run();
     std::process::exit(if code == ExitCode::SUCCESS { 0 } else { 3 });
 }
