@@ -326,7 +326,8 @@ fn check_settings(binding: &Binding, kind: &Kind, index: usize, errors: &mut Vec
     }
 }
 
-fn quoted(values: &[&str]) -> String {
+/// `` `a`, `b`, `c` ``, for messages listing accepted values.
+pub(crate) fn quoted(values: &[&str]) -> String {
     values
         .iter()
         .map(|v| format!("`{v}`"))

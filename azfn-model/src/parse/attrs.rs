@@ -10,7 +10,7 @@ use super::{BindingSpans, Ctxt, attr_name};
 use crate::kinds::{self, Check, Kind, Role, Setting, Ty};
 use crate::names;
 use crate::spec::{Binding, Direction, Retry, RetryStrategy, Str, Value};
-use crate::validate;
+use crate::validate::{self, quoted};
 
 /// The attributes a trigger consumes, parsed.
 pub(super) struct BindingAttrs {
@@ -185,14 +185,6 @@ fn parse_binding(
         },
         spans,
     ))
-}
-
-fn quoted(values: &[&str]) -> String {
-    values
-        .iter()
-        .map(|v| format!("`{v}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// An example value for a missing required setting.
