@@ -35,7 +35,7 @@ const DEFAULT_BODY_LIMIT: usize = 256 * 1024 * 1024;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 pub use app::{App, handler_port};
-use connection::Handled;
+use connection::{Handled, now};
 pub(crate) use forwarded::{render_forwarded, to_hyper};
 
 pub(crate) struct Server {
@@ -189,7 +189,7 @@ impl Server {
         // Readiness probe and health ping (contract §2.3): answered at once, always. A
         // forwarded request for `/` carries an invocation id and goes on to routing.
         if path == "/" && !req.headers().contains_key(INVOCATION_ID) {
-            return Handled::now(Response::new(Body::empty()));
+            return now(Response::new(Body::empty()));
         }
         let segment = path
             .strip_prefix('/')
@@ -208,18 +208,16 @@ impl Server {
                 );
                 res.headers_mut()
                     .insert(ALLOW, HeaderValue::from_static("POST"));
-                return Handled::now(res);
+                return now(res);
             }
             let (parts, body) = req.into_parts();
-            return Handled::Invocation(Box::pin(Self::payload_invocation(this, reg, parts, body)));
+            return Box::pin(Self::payload_invocation(this, reg, parts, body));
         }
         if let Some(router) = &this.router {
             match router.find(req.method(), path) {
                 Resolved::Function(reg, params) => {
                     let (parts, body) = req.into_parts();
-                    return Handled::Invocation(Self::forwarded_invocation(
-                        this, reg, params, parts, body,
-                    ));
+                    return Self::forwarded_invocation(this, reg, params, parts, body);
                 }
                 Resolved::MethodNotAllowed(allowed) => {
                     let mut res = error_response(
@@ -233,13 +231,13 @@ impl Server {
                     if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
                         res.headers_mut().insert(ALLOW, v);
                     }
-                    return Handled::now(res);
+                    return now(res);
                 }
                 Resolved::NotFound => {}
             }
         }
         if path == "/" {
-            return Handled::now(Response::new(Body::empty()));
+            return now(Response::new(Body::empty()));
         }
         let message = match segment.filter(|_| req.method() == Method::POST) {
             Some(name) => format!(
@@ -248,7 +246,7 @@ impl Server {
             ),
             None => format!("no function serves {path}"),
         };
-        Handled::now(error_response(StatusCode::NOT_FOUND, &message))
+        now(error_response(StatusCode::NOT_FOUND, &message))
     }
 
     /// Reads a request body once, within the size limit and the idle timeout.

@@ -8,7 +8,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::{Response, StatusCode};
+use http::Response;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tracing::Level;
@@ -19,7 +19,7 @@ use crate::idle::{Activity, Metered, Watcher};
 use crate::logging;
 use crate::shared::Shared;
 
-use super::{Server, error_response};
+use super::Server;
 
 impl Server {
     /// Serves connections until the process ends (hence the server and its state live that
@@ -94,30 +94,14 @@ impl Server {
     }
 }
 
-/// The answer to one request: at once, or an invocation to run. The invocation's future is
-/// boxed: hyper moves the future of each request into place, and a box is cheaper to move.
-pub(super) enum Handled {
-    Now(Option<Response<Body>>),
-    Invocation(Pin<Box<dyn Future<Output = Response<Body>> + Send>>),
-}
+/// The answer to one request, boxed: hyper moves the future of each request into place, and a
+/// box is cheaper to move. An answer known at once (the readiness probe, a 404) is boxed too:
+/// no benchmark request takes that path, so it gets no fast path of its own.
+pub(super) type Handled = Pin<Box<dyn Future<Output = Response<Body>> + Send>>;
 
-impl Handled {
-    pub(super) fn now(response: Response<Body>) -> Self {
-        Self::Now(Some(response))
-    }
-}
-
-impl Future for Handled {
-    type Output = Response<Body>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response<Body>> {
-        match self.get_mut() {
-            Self::Now(response) => Poll::Ready(response.take().unwrap_or_else(|| {
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, "answered twice")
-            })),
-            Self::Invocation(invocation) => invocation.as_mut().poll(cx),
-        }
-    }
+/// An answer known at once.
+pub(super) fn now(response: Response<Body>) -> Handled {
+    Box::pin(std::future::ready(response))
 }
 
 /// [`Handled`] as hyper's service answers it: with a body that counts its request finished.
@@ -131,7 +115,7 @@ impl Future for Respond {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let response = std::task::ready!(Pin::new(&mut this.handled).poll(cx));
+        let response = std::task::ready!(this.handled.as_mut().poll(cx));
         let activity = this.activity.take().unwrap_or_default();
         Poll::Ready(Ok(response.map(|body| Counted { body, activity })))
     }
