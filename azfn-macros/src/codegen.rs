@@ -120,7 +120,7 @@ fn binding_role_check(
     private: &TokenStream,
 ) -> TokenStream {
     let span = at(ty.span());
-    let from_invocation = quote_spanned!(span=> #private::ParamKind);
+    let role = quote_spanned!(span=> #private::ParamKind);
     let context = format!(
         "parameter `{ident}` is the invocation context under another name, so azfn would read it as the binding `{binding}`: write its type as `Context` (e.g. `azfn_runtime::Context`), not a renamed import or an alias"
     );
@@ -129,9 +129,9 @@ fn binding_role_check(
     );
     quote_spanned! {span=>
         const _: () = match <#ty as #private::FromInvocation>::__AZFN_ROLE {
-            #from_invocation::Context => ::core::panic!(#context),
-            #from_invocation::State => ::core::panic!(#state),
-            #from_invocation::Binding => {}
+            #role::Context => ::core::panic!(#context),
+            #role::State => ::core::panic!(#state),
+            #role::Binding => {}
         };
     }
 }

@@ -267,14 +267,12 @@ pub fn by_attr(attr: &str) -> Option<&'static Kind> {
 }
 
 /// The kind a `function.json` binding of this `type` and direction is (types compare
-/// case-insensitively, as the host compares them).
+/// case-insensitively, as the host compares them); `None` for a type or direction the table
+/// has no entry for (`cosmosDB` with `inout`).
 pub fn by_type(type_name: &str, direction: Direction) -> Option<&'static Kind> {
-    let mut found = KINDS.iter().filter(|k| k.answers_to(type_name));
-    let first = found.next()?;
-    if first.direction() == direction {
-        return Some(first);
-    }
-    found.find(|k| k.direction() == direction).or(Some(first))
+    KINDS
+        .iter()
+        .find(|k| k.answers_to(type_name) && k.direction() == direction)
 }
 
 /// `true` for a trigger attribute: a typed one or `generic_trigger`.

@@ -189,13 +189,10 @@ fn check_binding(
             errors.push(err(At::Function, e.message));
         }
     }
+    // `inout` and other directions the table has no entry for: the extension decides.
     let Some(kind) = kinds::by_type(type_name, binding.direction) else {
         return;
     };
-    if kind.direction() != binding.direction {
-        // `inout` and other directions the table has no entry for: the extension decides.
-        return;
-    }
     check_settings(binding, kind, index, errors);
 }
 

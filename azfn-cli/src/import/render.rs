@@ -261,9 +261,7 @@ fn output_type(binding: &Binding, uses: &mut BTreeSet<&'static str>, sj: &mut bo
 /// (`name`, `binding_name`, `disabled`).
 fn attribute(binding: &Binding, function: &[String], uses: &mut BTreeSet<&'static str>) -> String {
     let mut args: Vec<String> = function.to_vec();
-    let kind = binding
-        .kind()
-        .filter(|k| k.direction() == binding.direction);
+    let kind = binding.kind();
     let attr: &'static str = match kind {
         Some(kind) => {
             if kind.role != Role::Trigger

@@ -17,9 +17,6 @@ pub fn normalize(spec: &mut FunctionSpec) -> Vec<ModelError> {
         let Some(kind) = binding.kind() else {
             continue;
         };
-        if kind.direction() != binding.direction {
-            continue;
-        }
         let mut settings = binding.settings.to_vec();
         for (old, new) in kind.renamed {
             let Some(i) = settings
