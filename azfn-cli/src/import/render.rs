@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use azfn_model::kinds::{self, Role, Setting};
+use azfn_model::kinds::{self, Role};
 use azfn_model::names::to_camel_case;
 use azfn_model::{Binding, Direction, FunctionSpec, Value};
 
@@ -295,7 +295,9 @@ fn attribute(binding: &Binding, function: &[String], uses: &mut BTreeSet<&'stati
                 args.push("unchecked = true".into());
             }
             for (key, value) in binding.settings.iter() {
-                args.push(format!("{} = {}", Setting::arg_name(key), value_lit(value)));
+                // Written as given: the escape hatches camel-case their argument names, which
+                // leaves a key without `_` (`maxItems`, `URL`) as it is.
+                args.push(format!("{key} = {}", value_lit(value)));
             }
             if trigger {
                 kinds::GENERIC_TRIGGER
@@ -456,6 +458,18 @@ mod tests {
     use azfn_model::names::to_camel_case;
 
     use super::{field_ident, param_ident, pascal_case, safe_ident, snake_case};
+
+    #[test]
+    fn escape_hatch_keys_are_written_as_given() {
+        use azfn_model::{Binding, Direction};
+        let binding = Binding::new("item", Direction::In, "acmeStore")
+            .with("URL", "https://example")
+            .with("maxItems", 5);
+        let attr = super::attribute(&binding, &[], &mut std::collections::BTreeSet::new());
+        for line in ["    URL = \"https://example\",", "    maxItems = 5,"] {
+            assert!(attr.lines().any(|l| l == line), "{line:?} in {attr}");
+        }
+    }
 
     #[test]
     fn function_names_become_snake_case_identifiers() {

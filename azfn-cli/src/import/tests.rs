@@ -283,7 +283,7 @@ fn generated_code_for_the_edge_cases() {
         "#[blob_input(name = \"self\", path = \"jobs/{Type}\")]",
         "    type = \"cosmosDB\",",
         "    direction = \"inout\",",
-        "    database_name = \"shop\",",
+        "    databaseName = \"shop\",",
         "#[queue_output(queue_name = \"done\")]",
         "#[queue_output(name = \"Second\", queue_name = \"audit\", data_type = \"string\")]",
         "#[blob_output(name = \"copy\", path = \"copies/{Type}\", connection = \"Storage\")]",
