@@ -8,7 +8,6 @@ mod payload_mode;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use azfn_model::{Binding, FunctionSpec};
@@ -70,45 +69,8 @@ pub(crate) fn error_response(status: StatusCode, message: &str) -> Response<Body
 fn new_invocation_id(headers: &HeaderMap) -> InvocationId {
     match headers.get(INVOCATION_ID) {
         Some(id) if !id.is_empty() && id.to_str().is_ok() => InvocationId::Header(id.clone()),
-        _ => InvocationId::Local(local_invocation_id()),
+        _ => InvocationId::local(),
     }
-}
-
-/// `local-T-N`: the N-th id made on worker thread T. Per-thread counters, so that requests on
-/// different cores do not contend for one; no formatting machinery either.
-fn local_invocation_id() -> String {
-    thread_local! {
-        static NEXT: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
-    }
-    static THREADS: AtomicU64 = AtomicU64::new(1);
-    let (thread, n) = NEXT.with(|next| {
-        let (mut thread, n) = next.get();
-        if thread == 0 {
-            thread = THREADS.fetch_add(1, Ordering::Relaxed);
-        }
-        next.set((thread, n + 1));
-        (thread, n + 1)
-    });
-    let mut id = String::with_capacity(32);
-    id.push_str("local-");
-    push_decimal(&mut id, thread);
-    id.push('-');
-    push_decimal(&mut id, n);
-    id
-}
-
-fn push_decimal(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
@@ -356,34 +318,4 @@ pub(crate) fn log_failure(error: &Error, sink: &LogSink) {
 
 fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
     Error::msg(format!("the function panicked: {}", panic_message(payload)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn local_invocation_ids_are_unique_across_threads() {
-        let ids: Vec<String> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..4)
-                .map(|_| s.spawn(|| (0..100).map(|_| local_invocation_id()).collect::<Vec<_>>()))
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_default())
-                .collect()
-        });
-        assert_eq!(ids.len(), 400);
-        let unique: std::collections::HashSet<&String> = ids.iter().collect();
-        assert_eq!(unique.len(), 400);
-        assert!(ids.iter().all(|id| {
-            let rest = id.strip_prefix("local-").unwrap_or_default();
-            let (t, n) = rest.split_once('-').unwrap_or_default();
-            t.parse::<u64>().is_ok() && n.parse::<u64>().is_ok()
-        }));
-        let mut s = String::new();
-        push_decimal(&mut s, 0);
-        push_decimal(&mut s, u64::MAX);
-        assert_eq!(s, format!("0{}", u64::MAX));
-    }
 }

@@ -66,22 +66,71 @@ pub(crate) enum Echo {
 pub(crate) enum InvocationId {
     /// From `x-azure-functions-invocationid`, checked to be text when taken.
     Header(http::HeaderValue),
-    Local(String),
+    /// Made locally, `local-{thread}-{n}` (see [`InvocationId::local`]): its text is written
+    /// into log lines as they are made, and kept only when someone asks for it as a `&str`.
+    Numbered {
+        thread: u64,
+        n: u64,
+        text: std::sync::OnceLock<String>,
+    },
+    /// Given as text (the test kit).
+    Text(String),
 }
 
 impl InvocationId {
+    /// `local-T-N`: the N-th id made on worker thread T. Per-thread counters, so that requests
+    /// on different cores do not contend for one.
+    pub(crate) fn local() -> Self {
+        thread_local! {
+            static NEXT: std::cell::Cell<(u64, u64)> = const { std::cell::Cell::new((0, 0)) };
+        }
+        static THREADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let (thread, n) = NEXT.with(|next| {
+            let (mut thread, n) = next.get();
+            if thread == 0 {
+                thread = THREADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            next.set((thread, n + 1));
+            (thread, n + 1)
+        });
+        Self::Numbered {
+            thread,
+            n,
+            text: std::sync::OnceLock::new(),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         match self {
             // Checked as visible ASCII when taken: the UTF-8 check is the cheaper one to repeat.
             Self::Header(value) => std::str::from_utf8(value.as_bytes()).unwrap_or_default(),
-            Self::Local(id) => id,
+            Self::Numbered { text, .. } => text.get_or_init(|| {
+                let mut id = String::with_capacity(32);
+                self.push_to(&mut id);
+                id
+            }),
+            Self::Text(id) => id,
+        }
+    }
+
+    /// Appends the id to `out`.
+    pub(crate) fn push_to(&self, out: &mut String) {
+        match self {
+            Self::Numbered { thread, n, text } if text.get().is_none() => {
+                let mut digits = itoa::Buffer::new();
+                out.push_str("local-");
+                out.push_str(digits.format(*thread));
+                out.push('-');
+                out.push_str(digits.format(*n));
+            }
+            other => out.push_str(other.as_str()),
         }
     }
 }
 
 impl From<&str> for InvocationId {
     fn from(id: &str) -> Self {
-        Self::Local(id.to_owned())
+        Self::Text(id.to_owned())
     }
 }
 
@@ -232,7 +281,7 @@ pub(crate) fn push_prefix(text: &mut String, level: Level, sink: Option<&LogSink
             text.push_str(" [");
             text.push_str(sink.function);
             text.push(' ');
-            text.push_str(sink.invocation_id.as_str());
+            sink.invocation_id.push_to(text);
             text.push_str("] ");
         }
         None => text.push(' '),
@@ -498,5 +547,50 @@ fn read_host_json(lookup: &dyn Fn(&str) -> Option<String>) -> HostLevels {
             ));
             HostLevels::default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_invocation_ids_are_unique_across_threads_and_read_alike() {
+        let ids: Vec<String> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        (0..100)
+                            .map(|i| {
+                                let id = InvocationId::local();
+                                // Written into a line first, or asked for as text first: the same.
+                                let mut line = String::new();
+                                if i % 2 == 0 {
+                                    id.push_to(&mut line);
+                                    assert_eq!(line, id.as_str());
+                                } else {
+                                    let text = id.as_str().to_owned();
+                                    id.push_to(&mut line);
+                                    assert_eq!(line, text);
+                                }
+                                line
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+        assert_eq!(ids.len(), 400);
+        let unique: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), 400);
+        assert!(ids.iter().all(|id| {
+            let rest = id.strip_prefix("local-").unwrap_or_default();
+            let (t, n) = rest.split_once('-').unwrap_or_default();
+            t.parse::<u64>().is_ok() && n.parse::<u64>().is_ok()
+        }));
     }
 }
