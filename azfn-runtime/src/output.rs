@@ -366,7 +366,8 @@ impl FunctionResult {
 /// Renders a response as the `{"statusCode", "headers", "body"}` object of contract §5.4. A
 /// streamed body must have been read already ([`FunctionResult::collect_streams`]).
 pub(crate) fn http_object(response: HttpResponse, sink: &LogSink) -> Result<Value, Error> {
-    let (status, headers, body) = response.into_parts()?;
+    let (parts, body) = response.into_http()?.into_parts();
+    let (status, headers) = (parts.status, parts.headers);
     let bytes = body.into_full().map_err(|_| {
         Error::msg("a streamed response body was not read before encoding (an azfn bug)")
     })?;

@@ -26,18 +26,17 @@ use super::*;
 /// `Set-Cookie` headers only the first is kept) and a text body (a body that is not UTF-8 is sent
 /// with replacement characters; use forwarding mode for binary responses).
 pub struct HttpResponse {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Body,
+    /// Kept as the `http` crate's response, so that forwarding mode answers with it as it is.
+    inner: http::Response<Body>,
     error: Option<Error>,
 }
 
 impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpResponse")
-            .field("status", &self.status)
-            .field("headers", &self.headers)
-            .field("body", &self.body)
+            .field("status", &self.inner.status())
+            .field("headers", self.inner.headers())
+            .field("body", self.inner.body())
             .field("error", &self.error)
             .finish()
     }
@@ -51,12 +50,9 @@ impl Default for HttpResponse {
 
 impl HttpResponse {
     fn with(status: StatusCode) -> Self {
-        Self {
-            status,
-            headers: HeaderMap::new(),
-            body: Body::empty(),
-            error: None,
-        }
+        let mut inner = http::Response::new(Body::empty());
+        *inner.status_mut() = status;
+        Self { inner, error: None }
     }
 
     /// A response with this status; codes outside `100..=999` give 500.
@@ -120,7 +116,7 @@ impl HttpResponse {
     {
         match (name.try_into(), value.try_into()) {
             (Ok(name), Ok(value)) => {
-                self.headers.insert(name, value);
+                self.inner.headers_mut().insert(name, value);
             }
             (Err(e), _) => self.fail(Error::msg(format!("invalid response header name: {e}"))),
             (Ok(name), Err(e)) => self.fail(Error::msg(format!(
@@ -133,7 +129,7 @@ impl HttpResponse {
     /// Sets the body.
     #[must_use]
     pub fn body(mut self, body: impl Into<Body>) -> Self {
-        self.body = body.into();
+        *self.inner.body_mut() = body.into();
         self
     }
 
@@ -142,7 +138,7 @@ impl HttpResponse {
     #[must_use]
     pub fn text(mut self, text: impl Into<String>) -> Self {
         self.default_content_type("text/plain; charset=utf-8");
-        self.body = Body::from(text.into());
+        *self.inner.body_mut() = Body::from(text.into());
         self
     }
 
@@ -153,7 +149,7 @@ impl HttpResponse {
         match serde_json::to_vec(value) {
             Ok(bytes) => {
                 self.default_content_type("application/json");
-                self.body = Body::from(bytes);
+                *self.inner.body_mut() = Body::from(bytes);
             }
             Err(e) => self.fail(Error::msg(format!(
                 "could not serialize the JSON response body (`{}`): {e}",
@@ -169,42 +165,42 @@ impl HttpResponse {
     /// it becomes `status()`, as on [`Error`], [`Rejection`](crate::Rejection) and the `http`
     /// crate's `Response`, when that constructor is removed.)
     pub fn status_code(&self) -> StatusCode {
-        self.status
+        self.inner.status()
     }
 
     /// The headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        self.inner.headers()
     }
 
     /// The headers, mutably.
     pub fn headers_mut(&mut self) -> &mut HeaderMap {
-        &mut self.headers
+        self.inner.headers_mut()
     }
 
     /// The body bytes, if the body is in memory (not streamed).
     pub fn body_bytes(&self) -> Option<&[u8]> {
-        self.body.as_bytes()
+        self.inner.body().as_bytes()
     }
 
     /// Takes the body.
     pub fn into_body(self) -> Body {
-        self.body
+        self.inner.into_body()
     }
 
     pub(crate) fn body_ref(&self) -> &Body {
-        &self.body
+        self.inner.body()
     }
 
     pub(crate) fn body_mut(&mut self) -> &mut Body {
-        &mut self.body
+        self.inner.body_mut()
     }
 
     fn default_content_type(&mut self, value: &'static str) {
         // An empty map (the usual case) needs no lookup.
-        if self.headers.is_empty() || !self.headers.contains_key(CONTENT_TYPE) {
-            self.headers
-                .insert(CONTENT_TYPE, HeaderValue::from_static(value));
+        let headers = self.inner.headers_mut();
+        if headers.is_empty() || !headers.contains_key(CONTENT_TYPE) {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(value));
         }
     }
 
@@ -215,11 +211,11 @@ impl HttpResponse {
         }
     }
 
-    /// Splits into its parts, or the error recorded by a builder method.
-    pub(crate) fn into_parts(self) -> Result<(StatusCode, HeaderMap, Body), Error> {
+    /// The `http` crate's response, or the error recorded by a builder method.
+    pub(crate) fn into_http(self) -> Result<http::Response<Body>, Error> {
         match self.error {
             Some(e) => Err(e),
-            None => Ok((self.status, self.headers, self.body)),
+            None => Ok(self.inner),
         }
     }
 

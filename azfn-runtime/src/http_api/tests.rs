@@ -94,9 +94,9 @@ fn odd_urls_still_parse() {
 #[test]
 fn builder_errors_are_kept() {
     let r = HttpResponse::ok().header("bad name", "v");
-    assert!(r.into_parts().is_err());
+    assert!(r.into_http().is_err());
     let r = HttpResponse::ok().header("x", "line\nbreak");
-    assert!(r.into_parts().is_err());
+    assert!(r.into_http().is_err());
 }
 
 #[test]

@@ -151,13 +151,8 @@ impl<F: Future<Output = Response<Body>>> Future for ForwardedTask<F> {
 }
 
 pub(crate) fn to_hyper(response: HttpResponse) -> Response<Body> {
-    match response.into_parts() {
-        Ok((status, headers, body)) => {
-            let mut res = Response::new(body);
-            *res.status_mut() = status;
-            *res.headers_mut() = headers;
-            res
-        }
+    match response.into_http() {
+        Ok(res) => res,
         Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
@@ -195,13 +190,8 @@ pub(crate) fn render_forwarded(
                     *res.status_mut() = StatusCode::NO_CONTENT;
                     res
                 }
-                Some(value) => match into_response(value).and_then(HttpResponse::into_parts) {
-                    Ok((status, headers, body)) => {
-                        let mut res = Response::new(body);
-                        *res.status_mut() = status;
-                        *res.headers_mut() = headers;
-                        res
-                    }
+                Some(value) => match into_response(value).and_then(HttpResponse::into_http) {
+                    Ok(res) => res,
                     Err(e) => failed(e),
                 },
             }
