@@ -162,12 +162,6 @@ impl LogSink {
         }
     }
 
-    /// Prints this invocation's lines to `echo`.
-    pub(crate) fn echo(mut self, echo: Echo) -> Self {
-        self.echo = echo;
-        self
-    }
-
     /// Whether lines at `level` are logged in this invocation.
     pub(crate) fn enabled(&self, level: Level) -> bool {
         level <= self.level
@@ -453,10 +447,12 @@ impl Logging {
         function: &'static str,
         capture: bool,
     ) -> Arc<LogSink> {
-        let mut sink = LogSink::new(invocation_id, function, capture).echo(self.echo);
-        sink.level = self.levels.function(function);
-        sink.dispatch.clone_from(&self.dispatch);
-        Arc::new(sink)
+        Arc::new(LogSink {
+            echo: self.echo,
+            level: self.levels.function(function),
+            dispatch: self.dispatch.clone(),
+            ..LogSink::new(invocation_id, function, capture)
+        })
     }
 }
 
