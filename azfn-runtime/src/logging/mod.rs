@@ -201,10 +201,13 @@ tokio::task_local! {
 
 pin_project_lite::pin_project! {
     /// An invocation's future, run with its sink as the current one, inside its span (and
-    /// with the app's subscriber as the default one, when that is not the global one).
+    /// with the app's subscriber as the default one, when that is not the global one). One
+    /// wrapper for the three: each layer of futures moves the response once more on its way
+    /// out (`azfn-bench pinned`, forwarding).
     pub(crate) struct Scoped<F: Future> {
         #[pin]
-        inner: tokio::task::futures::TaskLocalFuture<Arc<LogSink>, tracing::instrument::Instrumented<F>>,
+        inner: tokio::task::futures::TaskLocalFuture<Arc<LogSink>, F>,
+        span: tracing::Span,
         dispatch: Option<Dispatch>,
     }
 }
@@ -218,6 +221,7 @@ impl<F: Future> Future for Scoped<F> {
     ) -> std::task::Poll<F::Output> {
         let this = self.project();
         let _default = this.dispatch.as_ref().map(tracing::dispatcher::set_default);
+        let _entered = this.span.enter();
         this.inner.poll(cx)
     }
 }
@@ -226,14 +230,14 @@ impl<F: Future> Future for Scoped<F> {
 /// an `async fn`: that would hold `future` twice (before and inside the scope), and futures
 /// here are large.
 pub(crate) fn scope<F: Future>(sink: Arc<LogSink>, future: F) -> Scoped<F> {
-    use tracing::Instrument as _;
     let span = match &sink.dispatch {
         Some(dispatch) => tracing::dispatcher::with_default(dispatch, || invocation_span(&sink)),
         None => invocation_span(&sink),
     };
     Scoped {
         dispatch: sink.dispatch.clone(),
-        inner: CURRENT.scope(sink, future.instrument(span)),
+        span,
+        inner: CURRENT.scope(sink, future),
     }
 }
 
