@@ -345,6 +345,10 @@ impl Host {
                     "the handler did not take POST {uri}: {e}"
                 )));
             }
+            // The handler took the connection, then ended it without an answer. Even when it
+            // never read the request (accepted in the backlog of a dying handler, then reset),
+            // this is a failed try: the host fails the invocation on any send error, and Azure
+            // Storage has counted the fetch.
             Err(e) => {
                 return Err(Failed(format!(
                     "the handler did not answer POST {uri}: {e}"
