@@ -51,7 +51,8 @@ impl HttpClient {
     /// A client that opens a connection per request, for the handler: a request sent on a
     /// kept connection to a handler that has just died fails as a cut-off invocation (which
     /// counts as a try), while a fresh connection is refused, so the invocation is known not to
-    /// have reached the handler and its message goes back untouched.
+    /// have reached the handler and its message goes back untouched. A fresh connection that a
+    /// dying handler's socket still accepted, then reset, is a failed try, as with the host.
     pub(crate) fn unpooled() -> HttpClient {
         HttpClient::build(Some(0))
     }

@@ -53,6 +53,9 @@ pub(crate) struct Host {
     pub(crate) draining: watch::Sender<bool>,
     /// Invocations sent or about to be sent to the handler.
     pub(crate) in_flight: watch::Sender<usize>,
+    /// Queue messages taken and not yet settled (deleted, failed or put back): a stop waits
+    /// for them too, since a message is settled just after its invocation ends.
+    pub(crate) unsettled: watch::Sender<usize>,
     /// Messages taken but not delivered (nothing listened) and put back untouched.
     pub(crate) put_back: AtomicUsize,
     /// Invocations that ended (succeeded or failed) after reaching the handler.
@@ -85,6 +88,7 @@ impl Host {
             settings,
             draining: watch::channel(false).0,
             in_flight: watch::channel(0usize).0,
+            unsettled: watch::channel(0usize).0,
             put_back: AtomicUsize::new(0),
             completed: AtomicUsize::new(0),
             backend,
@@ -102,11 +106,12 @@ impl Host {
     }
 }
 
-/// Counts an invocation in flight while it lives.
-struct InFlight<'a>(&'a watch::Sender<usize>);
+/// Counts one on a counter ([`Host::in_flight`], [`Host::unsettled`]) while it lives.
+pub(crate) struct InFlight<'a>(&'a watch::Sender<usize>);
 
 impl<'a> InFlight<'a> {
-    fn enter(counter: &'a watch::Sender<usize>) -> InFlight<'a> {
+    /// Adds one to `counter` until the guard is dropped.
+    pub(crate) fn enter(counter: &'a watch::Sender<usize>) -> InFlight<'a> {
         counter.send_modify(|n| *n += 1);
         InFlight(counter)
     }
@@ -345,6 +350,10 @@ impl Host {
                     "the handler did not take POST {uri}: {e}"
                 )));
             }
+            // The handler took the connection, then ended it without an answer. Even when it
+            // never read the request (accepted in the backlog of a dying handler, then reset),
+            // this is a failed try: the host fails the invocation on any send error, and Azure
+            // Storage has counted the fetch.
             Err(e) => {
                 return Err(Failed(format!(
                     "the handler did not answer POST {uri}: {e}"

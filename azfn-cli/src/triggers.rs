@@ -9,7 +9,7 @@ use azfn_host::storage::{BlobPathPattern, FailedMessage, normalize_queue_name};
 use azfn_host::{FunctionMetadata, InvocationRequest, Schedule, Trigger};
 use chrono::{DateTime, Utc};
 
-use crate::dispatch::{Host, NOT_DELIVERED_PAUSE};
+use crate::dispatch::{Host, InFlight, NOT_DELIVERED_PAUSE};
 use crate::error::CliError;
 
 /// How often an idle queue listener looks again even without a change signal.
@@ -198,6 +198,12 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
         if !wait_for_handler(&host).await {
             return;
         }
+        // From the take until the message is settled: a stop waits for this before it saves
+        // the queues, so a message whose invocation has just succeeded is not saved as queued.
+        let unsettled = InFlight::enter(&host.unsettled);
+        if host.is_draining() {
+            return;
+        }
         let message = match host.take_message(&queue).await {
             Ok(m) => m,
             Err(e) => {
@@ -207,6 +213,7 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
             }
         };
         let Some(message) = message else {
+            drop(unsettled);
             let next_visible = host
                 .queues
                 .lock()
@@ -245,6 +252,7 @@ async fn run_queue(host: Arc<Host>, function: FunctionMetadata, queue: String) {
                 ));
                 host.storage_changed.send_modify(|n| *n = n.wrapping_add(1));
             }
+            drop(unsettled);
             tokio::time::sleep(NOT_DELIVERED_PAUSE).await;
             continue;
         }

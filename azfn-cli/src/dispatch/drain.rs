@@ -11,6 +11,7 @@ use azfn_host::config::QueueOptions;
 use azfn_host::state::StateDir;
 use azfn_host::{BlobStore, QueueStore};
 use chrono::Utc;
+use tokio::sync::watch;
 
 use crate::console::Console;
 use crate::dispatch::Host;
@@ -116,7 +117,8 @@ pub(crate) async fn quiesce(host: &Arc<Host>) {
             DRAIN_GRACE.as_secs()
         ));
     }
-    let drained = tokio::time::timeout(DRAIN_GRACE, watch.wait_for(|n| *n == 0))
+    let mut unsettled = host.unsettled.subscribe();
+    let drained = tokio::time::timeout(DRAIN_GRACE, settled(&mut watch, &mut unsettled))
         .await
         .is_ok();
     let cut_off = if drained { 0 } else { *host.in_flight.borrow() };
@@ -126,10 +128,63 @@ pub(crate) async fn quiesce(host: &Arc<Host>) {
         .saturating_sub(completed_before);
     host.supervisor.shutdown().await;
     // Invocations cut off by the kill settle their messages (back in the queue, as a try).
-    let _ = tokio::time::timeout(SETTLE, watch.wait_for(|n| *n == 0)).await;
+    let _ = tokio::time::timeout(SETTLE, settled(&mut watch, &mut unsettled)).await;
     let put_back = host.put_back.load(Ordering::Relaxed);
     host.console.info(&format!(
         "Drained: {finished} in-flight invocation(s) finished, {cut_off} cut off after the {}s grace period; {put_back} message(s) put back untouched (they reached no handler)",
         DRAIN_GRACE.as_secs()
     ));
+}
+
+/// Returns once no invocation is in flight and every message taken from a queue is settled
+/// (deleted, failed or put back), which happens just after its invocation ends.
+async fn settled(in_flight: &mut watch::Receiver<usize>, unsettled: &mut watch::Receiver<usize>) {
+    let _ = in_flight.wait_for(|n| *n == 0).await;
+    let _ = unsettled.wait_for(|n| *n == 0).await;
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::dispatch::InFlight;
+
+    /// A message whose invocation has ended but which is not yet deleted keeps the drain
+    /// waiting; so does an invocation in flight.
+    #[tokio::test]
+    async fn the_drain_waits_for_messages_to_be_settled() {
+        let in_flight = watch::channel(0usize).0;
+        let unsettled = watch::channel(0usize).0;
+        let (mut a, mut b) = (in_flight.subscribe(), unsettled.subscribe());
+        let short = Duration::from_millis(50);
+        assert!(
+            tokio::time::timeout(short, settled(&mut a, &mut b))
+                .await
+                .is_ok()
+        );
+
+        let message = InFlight::enter(&unsettled);
+        let invocation = InFlight::enter(&in_flight);
+        assert!(
+            tokio::time::timeout(short, settled(&mut a, &mut b))
+                .await
+                .is_err()
+        );
+        drop(invocation);
+        assert!(
+            tokio::time::timeout(short, settled(&mut a, &mut b))
+                .await
+                .is_err(),
+            "the invocation ended but its message is not settled yet"
+        );
+        let waiting = tokio::spawn(async move {
+            let (mut a, mut b) = (a, b);
+            settled(&mut a, &mut b).await;
+        });
+        drop(message);
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("settled once the message is")
+            .unwrap();
+    }
 }
