@@ -26,13 +26,18 @@ impl<F: Future> Future for CatchUnwind<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let inner = self.project().inner;
-        // The future is never polled again after a panic (we return Ready and the caller drops
-        // it), so no broken invariant inside it can be observed: asserting unwind safety is
-        // sound here.
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+        match catching(|| inner.poll(cx)) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
             Err(payload) => Poll::Ready(Err(payload)),
         }
     }
+}
+
+/// Runs `f`, a poll of an invocation's future, turning a panic into `Err(payload)`.
+///
+/// The future is never polled again after a panic (the caller answers and drops it), so no
+/// broken invariant inside it can be observed: asserting unwind safety is sound here.
+pub(crate) fn catching<R>(f: impl FnOnce() -> R) -> Result<R, Box<dyn Any + Send>> {
+    catch_unwind(AssertUnwindSafe(f))
 }

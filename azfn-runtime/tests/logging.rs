@@ -41,6 +41,24 @@ async fn orders(req: HttpRequest) -> HttpResponse {
     HttpResponse::ok().text("ok")
 }
 
+/// Logs when dropped.
+struct LogsOnDrop;
+
+impl Drop for LogsOnDrop {
+    fn drop(&mut self) {
+        tracing::info!("cut off");
+    }
+}
+
+/// Never answers: its client gives up, and its future is dropped with `LogsOnDrop` in it.
+#[http_trigger(methods = ["get"], auth_level = "anonymous")]
+async fn stalls(_req: HttpRequest) -> HttpResponse {
+    let _guard = LogsOnDrop;
+    tracing::info!("stalling");
+    std::future::pending::<()>().await;
+    HttpResponse::ok()
+}
+
 async fn levels(msg: &str, ctx: &Context) {
     tracing::debug!("debug {msg}");
     tracing::info!("info {msg}");
@@ -294,12 +312,14 @@ fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
 }
 
 /// Serves in a child with `env`, invokes `job`, `quiet` and `traced` with "hi", then sends
-/// `GET` to each of `forwarded` (which must answer 200), waits (up to 20 s) until stdout and
+/// `GET` to each of `forwarded` (which must answer 200) and to each of `cut_off` (hanging up
+/// 300 ms later without waiting for the answer), waits (up to 20 s) until stdout and
 /// stderr together show each of `wait_for` (lines reach them shortly after they are logged),
 /// and returns the `Logs` and the child's stdout and stderr.
 fn serve_and_invoke(
     env: &[(&str, &str)],
     forwarded: &[&str],
+    cut_off: &[&str],
     wait_for: &[&str],
 ) -> (Vec<Vec<String>>, String, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -358,6 +378,13 @@ fn serve_and_invoke(
             let res = send(addr, get(path)).await;
             assert_eq!(res.status(), 200, "GET {path}: {:?}", res.body());
         }
+        for path in cut_off {
+            use tokio::io::AsyncWriteExt as _;
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let request = format!("GET {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n");
+            stream.write_all(request.as_bytes()).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
         logs
     });
     let output = || {
@@ -390,8 +417,12 @@ fn the_server_reads_the_levels_from_host_json_in_the_app_folder() {
     let dir = AppDir::new("host-json", HOST_JSON);
     let root = dir.0.to_str().unwrap();
     // `quiet`'s warning is its last line: once on stderr, its earlier lines are out too.
-    let (logs, stdout, stderr) =
-        serve_and_invoke(&[("FUNCTIONS_APP_ROOT_PATH", root)], &[], &["WARN [quiet "]);
+    let (logs, stdout, stderr) = serve_and_invoke(
+        &[("FUNCTIONS_APP_ROOT_PATH", root)],
+        &[],
+        &[],
+        &["WARN [quiet "],
+    );
     assert_eq!(logs[0], ALL);
     assert_eq!(logs[1], ["WARN: warn"]);
     let id = "11111111-2222-3333-4444-555555555555";
@@ -414,7 +445,8 @@ fn the_server_reads_the_levels_from_host_json_in_the_app_folder() {
     // Without the variable, no file is read: Information everywhere. Span fields are in `Logs`
     // and on stdout.
     let packed = "ship{order=2}:pack{size=\"large\"}: packed weight=3";
-    let (logs, stdout, _) = serve_and_invoke(&[], &[], &[&format!("[traced {id}] {packed}\n")]);
+    let (logs, stdout, _) =
+        serve_and_invoke(&[], &[], &[], &[&format!("[traced {id}] {packed}\n")]);
     assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[1], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[2], [packed, "ship{order=2 tracking=\"X1\"}: shipped"]);
@@ -435,6 +467,7 @@ fn rust_log_overrides_host_json() {
             ("RUST_LOG", "error,logging=trace"),
         ],
         &[],
+        &[],
         &["WARN [quiet "],
     );
     assert_eq!(logs[0], ALL);
@@ -443,6 +476,7 @@ fn rust_log_overrides_host_json() {
 
     let (logs, _, _) = serve_and_invoke(
         &[("FUNCTIONS_APP_ROOT_PATH", root), ("RUST_LOG", "error")],
+        &[],
         &[],
         &[],
     );
@@ -458,6 +492,7 @@ fn a_bad_host_json_is_reported_and_the_defaults_apply() {
     let root = dir.0.to_str().unwrap();
     let (logs, _, stderr) = serve_and_invoke(
         &[("FUNCTIONS_APP_ROOT_PATH", root)],
+        &[],
         &[],
         &["which is not a log level"],
     );
@@ -476,7 +511,7 @@ fn a_server_started_after_a_test_app_logs_as_usual() {
     // `Logs` are whole, and so are the server's, in payload mode and, on stdout, in forwarding
     // mode.
     let kit = "kit logs: [\"info kit\", \"ctx\", \"WARN: warn\"]\n";
-    let (logs, stdout, _) = serve_and_invoke(&[(KIT_FIRST, "1")], &[], &[kit]);
+    let (logs, stdout, _) = serve_and_invoke(&[(KIT_FIRST, "1")], &[], &[], &[kit]);
     assert!(stdout.contains(kit), "{stdout}");
     assert_eq!(logs[0], ["info hi", "ctx", "WARN: warn"]);
     assert_eq!(logs[1], ["info hi", "ctx", "WARN: warn"]);
@@ -492,6 +527,7 @@ fn a_server_started_after_a_test_app_logs_as_usual() {
     let (logs, stdout, _) = serve_and_invoke(
         &[(KIT_FIRST, "1"), (FORWARDING, "1")],
         &["/api/orders/7"],
+        &[],
         &[kit, shipped],
     );
     assert!(stdout.contains(kit), "{stdout}");
@@ -525,4 +561,27 @@ fn call_sites_first_hit_outside_a_test_app_log_inside_it() {
     assert!(output.status.success(), "{stdout}\n{stderr}");
     let logs = r#"kit logs: ["ship{order=2}:pack{size=\"large\"}: packed weight=3", "ship{order=2 tracking=\"X1\"}: shipped"]"#;
     assert!(stdout.contains(logs), "{stdout}\n{stderr}");
+}
+
+#[test]
+fn a_forwarded_invocation_cut_off_by_its_client_logs_its_drop_as_itself() {
+    // Its client hangs up: the function's future is dropped inside the invocation's scope, so
+    // what its locals log on drop carries the invocation's prefix.
+    let (_, stdout, _) = serve_and_invoke(
+        &[(FORWARDING, "1")],
+        &[],
+        &["/api/stalls"],
+        &["] cut off\n"],
+    );
+    let stalling = stdout.lines().find(|l| l.ends_with("] stalling"));
+    let cut_off = stdout.lines().find(|l| l.ends_with(" cut off"));
+    let (Some(stalling), Some(cut_off)) = (stalling, cut_off) else {
+        panic!("no `stalling` and `cut off` lines: {stdout}");
+    };
+    assert!(stalling.starts_with("INFO [stalls local-"), "{stdout}");
+    assert_eq!(
+        cut_off.strip_suffix("cut off"),
+        stalling.strip_suffix("stalling"),
+        "{stdout}"
+    );
 }

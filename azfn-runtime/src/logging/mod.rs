@@ -199,16 +199,47 @@ tokio::task_local! {
     static CURRENT: Arc<LogSink>;
 }
 
+/// What an invocation runs inside: its sink as the current one, its span, and the app's
+/// subscriber as the default one when that is not the global one (the test kit).
+pub(crate) struct InvocationScope {
+    sink: Arc<LogSink>,
+    span: tracing::Span,
+    dispatch: Option<Dispatch>,
+}
+
+impl InvocationScope {
+    pub(crate) fn new(sink: Arc<LogSink>) -> Self {
+        let span = match &sink.dispatch {
+            Some(dispatch) => {
+                tracing::dispatcher::with_default(dispatch, || invocation_span(&sink))
+            }
+            None => invocation_span(&sink),
+        };
+        Self {
+            dispatch: sink.dispatch.clone(),
+            span,
+            sink,
+        }
+    }
+
+    pub(crate) fn sink(&self) -> &Arc<LogSink> {
+        &self.sink
+    }
+
+    /// Runs `f` (a poll of the invocation's future, or its drop) inside the scope.
+    pub(crate) fn enter<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _default = self.dispatch.as_ref().map(tracing::dispatcher::set_default);
+        let _entered = self.span.enter();
+        CURRENT.sync_scope(self.sink.clone(), f)
+    }
+}
+
 pin_project_lite::pin_project! {
-    /// An invocation's future, run with its sink as the current one, inside its span (and
-    /// with the app's subscriber as the default one, when that is not the global one). One
-    /// wrapper for the three: each layer of futures moves the response once more on its way
-    /// out (`azfn-bench pinned`, forwarding).
+    /// An invocation's future, polled inside its [`InvocationScope`].
     pub(crate) struct Scoped<F: Future> {
         #[pin]
-        inner: tokio::task::futures::TaskLocalFuture<Arc<LogSink>, F>,
-        span: tracing::Span,
-        dispatch: Option<Dispatch>,
+        inner: F,
+        scope: InvocationScope,
     }
 }
 
@@ -220,24 +251,17 @@ impl<F: Future> Future for Scoped<F> {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<F::Output> {
         let this = self.project();
-        let _default = this.dispatch.as_ref().map(tracing::dispatcher::set_default);
-        let _entered = this.span.enter();
-        this.inner.poll(cx)
+        let inner = this.inner;
+        this.scope.enter(|| inner.poll(cx))
     }
 }
 
-/// Runs `future` with `sink` as the current invocation's sink, inside the invocation span. Not
-/// an `async fn`: that would hold `future` twice (before and inside the scope), and futures
-/// here are large.
+/// Runs `future` inside the invocation scope of `sink`. Not an `async fn`: that would hold
+/// `future` twice (before and inside the scope), and futures here are large.
 pub(crate) fn scope<F: Future>(sink: Arc<LogSink>, future: F) -> Scoped<F> {
-    let span = match &sink.dispatch {
-        Some(dispatch) => tracing::dispatcher::with_default(dispatch, || invocation_span(&sink)),
-        None => invocation_span(&sink),
-    };
     Scoped {
-        dispatch: sink.dispatch.clone(),
-        span,
-        inner: CURRENT.scope(sink, future),
+        inner: future,
+        scope: InvocationScope::new(sink),
     }
 }
 

@@ -13,13 +13,14 @@ use crate::body::Body;
 use crate::error::Error;
 use crate::http_api::{HttpResponse, RequestHead};
 use crate::invocation::{Forwarded, Source};
-use crate::logging::{self, LogSink};
+use crate::logging::{self, InvocationScope, LogSink};
 use crate::middleware::ForwardedCall;
 use crate::output::{self, failure_response, into_response};
 use crate::panic::CatchUnwind;
-use crate::registry::{OutcomeKind, Registration};
+use crate::registry::{BoxFuture, OutcomeKind, Registration};
 use crate::shared::Shared;
 
+use super::connection::Handled;
 use super::{BoxError, Server, error_response, log_failure, panic_error};
 
 impl Server {
@@ -30,13 +31,13 @@ impl Server {
         params: Vec<(String, Option<String>)>,
         parts: http::request::Parts,
         body: B,
-    ) -> Pin<Box<dyn Future<Output = Response<Body>> + Send>>
+    ) -> Handled
     where
         B: http_body::Body<Data = Bytes> + Send + 'static,
         B::Error: Into<BoxError>,
     {
         if this.layers.as_ref().is_some_and(|l| l.has_forwarded(reg)) {
-            return Box::pin(async move {
+            return Handled::boxed(async move {
                 let bytes = match this.read_body(&parts.headers, body).await {
                     Ok(b) => b,
                     Err(res) => return res,
@@ -45,11 +46,17 @@ impl Server {
             });
         }
         if body.is_end_stream() {
-            // Most forwarded requests (GET) have no body: the invocation starts at once, and
-            // its future has no room for reading one.
-            return Box::pin(Self::run_forwarded(&this, reg, params, parts, Bytes::new()));
+            // Most forwarded requests (GET) have no body: the invocation starts at once, in
+            // place (no box of its own), and its future has no room for reading one.
+            return Handled::Forwarded(Self::run_forwarded(
+                &this,
+                reg,
+                params,
+                parts,
+                Bytes::new(),
+            ));
         }
-        Box::pin(async move {
+        Handled::boxed(async move {
             let bytes = match this.read_body(&parts.headers, body).await {
                 Ok(b) => b,
                 Err(res) => return res,
@@ -65,7 +72,7 @@ impl Server {
         params: Vec<(String, Option<String>)>,
         parts: http::request::Parts,
         body: Bytes,
-    ) -> impl Future<Output = Response<Body>> + Send + use<> {
+    ) -> ForwardedTask {
         let sink = self.sink(reg, &parts.headers, false);
         let inv = self.invocation(
             reg,
@@ -80,15 +87,11 @@ impl Server {
                 body,
             }),
         );
-        let expose = self.expose_errors;
-        let task_sink = sink.clone();
         ForwardedTask {
-            task: CatchUnwind::new(logging::scope(sink.clone(), async move {
-                let outcome = (reg.handler)(inv).await;
-                render_forwarded(reg, outcome.0, expose, &task_sink)
-            })),
-            sink,
-            expose,
+            handler: Some((reg.handler)(inv)),
+            reg,
+            scope: InvocationScope::new(sink),
+            expose: self.expose_errors,
         }
     }
 
@@ -110,44 +113,89 @@ impl Server {
             .layers
             .as_ref()
             .map(|layers| layers.forwarded(reg, parts, body, call));
-        ForwardedTask {
-            task: CatchUnwind::new(logging::scope(sink.clone(), async move {
+        let expose = self.expose_errors;
+        async move {
+            let task = CatchUnwind::new(logging::scope(sink.clone(), async move {
                 match layered {
                     Some(layered) => layered.await,
                     None => error_response(StatusCode::INTERNAL_SERVER_ERROR, "no layers"),
                 }
-            })),
-            sink,
-            expose: self.expose_errors,
+            }));
+            match task.await {
+                Ok(res) => res,
+                Err(payload) => panicked(payload, &sink, expose),
+            }
         }
     }
 }
 
-pin_project_lite::pin_project! {
-    /// A forwarded invocation: its response, or a 500 if it panicked. (An `async` block
-    /// awaiting the task would hold it twice.)
-    struct ForwardedTask<F> {
-        #[pin]
-        task: CatchUnwind<F>,
-        sink: Arc<LogSink>,
-        expose: bool,
-    }
+/// A forwarded invocation, run in place: the function's future polled inside the invocation's
+/// scope, its outcome rendered as the response, a panic answered with a 500. It has no box of
+/// its own and no `async` block around it: each would cost an allocation or one more move of
+/// the response per request (`azfn-bench pinned`, forwarding).
+pub(super) struct ForwardedTask {
+    /// The function's future, until it has finished.
+    handler: Option<BoxFuture>,
+    reg: &'static Registration,
+    scope: InvocationScope,
+    expose: bool,
 }
 
-impl<F: Future<Output = Response<Body>>> Future for ForwardedTask<F> {
+impl Future for ForwardedTask {
     type Output = Response<Body>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response<Body>> {
-        let this = self.project();
-        Poll::Ready(match std::task::ready!(this.task.poll(cx)) {
-            Ok(res) => res,
-            Err(payload) => {
-                let error = panic_error(payload);
-                log_failure(&error, this.sink);
-                to_hyper(failure_response(&error, *this.expose))
+        let this = self.get_mut();
+        let Some(handler) = this.handler.as_mut() else {
+            return Poll::Ready(error_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the invocation was polled after it finished",
+            ));
+        };
+        let (reg, expose, sink) = (this.reg, this.expose, this.scope.sink());
+        let polled = this.scope.enter(|| {
+            crate::panic::catching(|| {
+                let outcome = std::task::ready!(handler.as_mut().poll(cx));
+                Poll::Ready(render_forwarded(reg, outcome.0, expose, sink))
+            })
+        });
+        match polled {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(response)) => {
+                // Finished: its future holds nothing left to drop inside the scope.
+                this.handler = None;
+                Poll::Ready(response)
             }
-        })
+            Err(payload) => {
+                let response = panicked(payload, sink, expose);
+                if let Some(handler) = this.handler.take() {
+                    this.scope.enter(|| drop(handler));
+                }
+                Poll::Ready(response)
+            }
+        }
     }
+}
+
+impl Drop for ForwardedTask {
+    /// A function cut off (its client went away) drops its locals inside its scope, so that
+    /// what they log is the invocation's.
+    fn drop(&mut self) {
+        if let Some(handler) = self.handler.take() {
+            self.scope.enter(|| drop(handler));
+        }
+    }
+}
+
+/// The answer to an invocation that panicked, logged as its failure.
+fn panicked(
+    payload: Box<dyn std::any::Any + Send>,
+    sink: &LogSink,
+    expose: bool,
+) -> Response<Body> {
+    let error = panic_error(payload);
+    log_failure(&error, sink);
+    to_hyper(failure_response(&error, expose))
 }
 
 pub(crate) fn to_hyper(response: HttpResponse) -> Response<Body> {
