@@ -59,6 +59,14 @@ async fn stalls(_req: HttpRequest) -> HttpResponse {
     HttpResponse::ok()
 }
 
+/// `stalls` in payload mode.
+#[queue_trigger(queue_name = "stalls")]
+async fn stalls_queue(_msg: String) {
+    let _guard = LogsOnDrop;
+    tracing::info!("stalling");
+    std::future::pending::<()>().await;
+}
+
 async fn levels(msg: &str, ctx: &Context) {
     tracing::debug!("debug {msg}");
     tracing::info!("info {msg}");
@@ -312,14 +320,15 @@ fn collect(stream: impl std::io::Read + Send + 'static) -> Arc<Mutex<String>> {
 }
 
 /// Serves in a child with `env`, invokes `job`, `quiet` and `traced` with "hi", then sends
-/// `GET` to each of `forwarded` (which must answer 200) and to each of `cut_off` (hanging up
-/// 300 ms later without waiting for the answer), waits (up to 20 s) until stdout and
+/// `GET` to each of `forwarded` (which must answer 200), sends each of `cut_off` (a method and
+/// path, and a body) and hangs up 300 ms later without waiting for the answer, waits (up to
+/// 20 s) until stdout and
 /// stderr together show each of `wait_for` (lines reach them shortly after they are logged),
 /// and returns the `Logs` and the child's stdout and stderr.
 fn serve_and_invoke(
     env: &[(&str, &str)],
     forwarded: &[&str],
-    cut_off: &[&str],
+    cut_off: &[(&str, &str)],
     wait_for: &[&str],
 ) -> (Vec<Vec<String>>, String, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -378,10 +387,13 @@ fn serve_and_invoke(
             let res = send(addr, get(path)).await;
             assert_eq!(res.status(), 200, "GET {path}: {:?}", res.body());
         }
-        for path in cut_off {
+        for (target, body) in cut_off {
             use tokio::io::AsyncWriteExt as _;
             let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-            let request = format!("GET {path} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n");
+            let request = format!(
+                "{target} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
             stream.write_all(request.as_bytes()).await.unwrap();
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
@@ -564,24 +576,29 @@ fn call_sites_first_hit_outside_a_test_app_log_inside_it() {
 }
 
 #[test]
-fn a_forwarded_invocation_cut_off_by_its_client_logs_its_drop_as_itself() {
+fn an_invocation_cut_off_by_its_client_logs_its_drop_as_itself() {
     // Its client hangs up: the function's future is dropped inside the invocation's scope, so
-    // what its locals log on drop carries the invocation's prefix.
-    let (_, stdout, _) = serve_and_invoke(
-        &[(FORWARDING, "1")],
-        &[],
-        &["/api/stalls"],
-        &["] cut off\n"],
-    );
-    let stalling = stdout.lines().find(|l| l.ends_with("] stalling"));
-    let cut_off = stdout.lines().find(|l| l.ends_with(" cut off"));
-    let (Some(stalling), Some(cut_off)) = (stalling, cut_off) else {
-        panic!("no `stalling` and `cut off` lines: {stdout}");
-    };
-    assert!(stalling.starts_with("INFO [stalls local-"), "{stdout}");
-    assert_eq!(
-        cut_off.strip_suffix("cut off"),
-        stalling.strip_suffix("stalling"),
-        "{stdout}"
-    );
+    // what its locals log on drop carries the invocation's prefix. In forwarding mode, and in
+    // payload mode (the host gave up).
+    let payload = r#"{"Data": {"msg": "hi"}, "Metadata": {}}"#;
+    for (env, request, function) in [
+        (&[(FORWARDING, "1")][..], ("GET /api/stalls", ""), "stalls"),
+        (&[][..], ("POST /stalls_queue", payload), "stalls_queue"),
+    ] {
+        let (_, stdout, _) = serve_and_invoke(env, &[], &[request], &["] cut off\n"]);
+        let stalling = stdout.lines().find(|l| l.ends_with("] stalling"));
+        let cut_off = stdout.lines().find(|l| l.ends_with(" cut off"));
+        let (Some(stalling), Some(cut_off)) = (stalling, cut_off) else {
+            panic!("{function}: no `stalling` and `cut off` lines: {stdout}");
+        };
+        assert!(
+            stalling.starts_with(&format!("INFO [{function} local-")),
+            "{stdout}"
+        );
+        assert_eq!(
+            cut_off.strip_suffix("cut off"),
+            stalling.strip_suffix("stalling"),
+            "{stdout}"
+        );
+    }
 }

@@ -36,6 +36,7 @@ mod layer;
 mod levels;
 mod output;
 
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
@@ -235,24 +236,39 @@ impl InvocationScope {
 }
 
 pin_project_lite::pin_project! {
-    /// An invocation's future, polled inside its [`InvocationScope`].
+    /// An invocation's future, polled inside its [`InvocationScope`], and dropped inside it
+    /// when it is cut off before it finishes (its client went away), so that what its locals
+    /// log then is the invocation's.
     pub(crate) struct Scoped<F: Future> {
         #[pin]
-        inner: F,
+        inner: Option<F>,
         scope: InvocationScope,
+    }
+
+    impl<F: Future> PinnedDrop for Scoped<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let this = this.project();
+            if this.inner.is_some() {
+                let mut inner = this.inner;
+                this.scope.enter(|| inner.set(None));
+            }
+        }
     }
 }
 
 impl<F: Future> Future for Scoped<F> {
     type Output = F::Output;
 
-    fn poll(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<F::Output> {
-        let this = self.project();
-        let inner = this.inner;
-        this.scope.enter(|| inner.poll(cx))
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<F::Output> {
+        let mut this = self.project();
+        let Some(inner) = this.inner.as_mut().as_pin_mut() else {
+            // Polled after it finished: a caller bug, which must not run the future again.
+            return std::task::Poll::Pending;
+        };
+        let output = std::task::ready!(this.scope.enter(|| inner.poll(cx)));
+        // Finished: nothing in it is left to drop inside the scope.
+        this.inner.set(None);
+        std::task::Poll::Ready(output)
     }
 }
 
@@ -260,7 +276,7 @@ impl<F: Future> Future for Scoped<F> {
 /// `future` twice (before and inside the scope), and futures here are large.
 pub(crate) fn scope<F: Future>(sink: Arc<LogSink>, future: F) -> Scoped<F> {
     Scoped {
-        inner: future,
+        inner: Some(future),
         scope: InvocationScope::new(sink),
     }
 }
