@@ -3,9 +3,13 @@
 # examples/orders (azfn: attribute macros and the azfn-build build script) and of the same
 # functions on bare hyper + serde_json (bench/edit-loop/bare-orders), in the same run.
 #
-# Usage: scripts/edit-loop.sh [--reps N] [--release] [--optimize-build-deps]
+# Usage: scripts/edit-loop.sh [--reps N] [--release] [--optimize-build-deps] [--instructions]
 #   --optimize-build-deps: the scratch workspace sets `[profile.dev.build-override]
 #   opt-level = 3`, so build scripts and proc macros (and what they use: syn) are optimized
+#   --instructions: afterwards, counts the instructions rustc executes to compile each
+#   library after the same edit (twice each, under valgrind; needs `valgrind`): a figure that,
+#   unlike the times, does not move with the load of a shared machine (the build script and
+#   the binary are not counted)
 #
 # Both crates are copied into one scratch workspace under target/edit-loop/ (its own target
 # folder, built once before timing; the copies depend on this checkout's crates by path). Each
@@ -18,14 +22,20 @@ root=$PWD
 reps=9
 profile=()
 build_override=""
+instructions=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --release) profile=(--release); shift ;;
     --optimize-build-deps) build_override=$'\n[profile.dev.build-override]\nopt-level = 3\n'; shift ;;
-    *) echo "edit-loop.sh: unknown argument $1 (use --reps N, --release, --optimize-build-deps)" >&2; exit 2 ;;
+    --instructions) instructions=1; shift ;;
+    *) echo "edit-loop.sh: unknown argument $1 (use --reps N, --release, --optimize-build-deps, --instructions)" >&2; exit 2 ;;
   esac
 done
+if [ -n "$instructions" ] && ! command -v valgrind >/dev/null; then
+  echo "edit-loop.sh: --instructions needs valgrind: install it (e.g. apt-get install valgrind) or leave the option out" >&2
+  exit 2
+fi
 
 work=$root/target/edit-loop
 ws=$work/ws
@@ -85,4 +95,47 @@ bare=$(median <<<"${times[bare-orders]}")
 echo "edit-loop: incremental cargo build${profile:+ ${profile[*]}} after editing the body of \`order\`, $reps repetitions"
 echo "  examples/orders (azfn)      median ${azfn} ms   (${times[orders]% }; build script ran $scripts of $reps times)"
 echo "  bare-orders (bare hyper)    median ${bare} ms   (${times[bare-orders]% })"
+awk -v a="$azfn" -v b="$bare" 'BEGIN { printf "  ratio azfn/bare            %.2f\n", a / b }'
+
+[ -n "$instructions" ] || exit 0
+# The library's rustc after the same edit, run under valgrind by a RUSTC_WRAPPER (cargo rebuilds
+# nothing for a wrapper): the instructions executed, every codegen thread included.
+wrapper=$work/count-rustc
+cat >"$wrapper" <<'EOF'
+#!/usr/bin/env bash
+# RUSTC_WRAPPER of scripts/edit-loop.sh --instructions: the libraries of the two crates are
+# compiled under valgrind, which writes its count to $EDIT_LOOP_COUNT.
+rustc=$1
+shift
+case " $* " in
+  *" --crate-name example_orders "*"--crate-type lib "* | *" --crate-name bare_orders "*"--crate-type lib "*)
+    exec valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+      --log-file="$EDIT_LOOP_COUNT" "$rustc" "$@"
+    ;;
+esac
+exec "$rustc" "$@"
+EOF
+chmod +x "$wrapper"
+declare -A counts=([orders]="" [bare-orders]="")
+for dir in orders bare-orders; do
+  crate=$dir
+  [ "$dir" = orders ] && crate=example-orders
+  # The first edit is not counted: a literal of another length than the last one recompiles more.
+  edit "$dir" a
+  build "$crate" --quiet
+  for i in b c; do
+    edit "$dir" "$i"
+    log=$work/count-$dir.log
+    rm -f "$log"
+    EDIT_LOOP_COUNT=$log RUSTC_WRAPPER=$wrapper build "$crate" --quiet
+    count=$(sed -n 's/.*I *refs: *//p' "$log" | tr -d ,)
+    [ -n "$count" ] || { echo "edit-loop.sh: valgrind wrote no count to $log" >&2; exit 1; }
+    counts[$dir]+="$((count / 1000000)) "
+  done
+done
+azfn=$(median <<<"${counts[orders]}")
+bare=$(median <<<"${counts[bare-orders]}")
+echo "edit-loop: instructions of the library's rustc after the same edit (valgrind; millions)"
+echo "  examples/orders (azfn)      ${counts[orders]% }"
+echo "  bare-orders (bare hyper)    ${counts[bare-orders]% }"
 awk -v a="$azfn" -v b="$bare" 'BEGIN { printf "  ratio azfn/bare            %.2f\n", a / b }'
