@@ -15,7 +15,7 @@ use crate::http_api::{HttpResponse, RequestHead};
 use crate::invocation::{Forwarded, Source};
 use crate::logging::{self, InvocationScope, LogSink};
 use crate::middleware::ForwardedCall;
-use crate::output::{self, failure_response, into_response};
+use crate::output::{self, OutputValue, failure_response, into_response};
 use crate::panic::CatchUnwind;
 use crate::registry::{BoxFuture, OutcomeKind, Registration};
 use crate::shared::Shared;
@@ -153,20 +153,24 @@ impl Future for ForwardedTask {
             ));
         };
         let (reg, expose, sink) = (this.reg, this.expose, this.scope.sink());
+        // The response is written in place rather than returned through the scope's and the
+        // panic guard's closures, each of which would move it once more.
+        let mut answer = None;
         let polled = this.scope.enter(|| {
             crate::panic::catching(|| {
-                let outcome = std::task::ready!(handler.as_mut().poll(cx));
-                Poll::Ready(render_forwarded(reg, outcome.0, expose, sink))
+                if let Poll::Ready(outcome) = handler.as_mut().poll(cx) {
+                    answer = Some(render_forwarded(reg, outcome.0, expose, sink));
+                }
             })
         });
-        match polled {
-            Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(response)) => {
+        match (polled, answer) {
+            (Ok(()), None) => Poll::Pending,
+            (Ok(()), Some(response)) => {
                 // Finished: its future holds nothing left to drop inside the scope.
                 this.handler = None;
                 Poll::Ready(response)
             }
-            Err(payload) => {
+            (Err(payload), _) => {
                 let response = panicked(payload, sink, expose);
                 if let Some(handler) = this.handler.take() {
                     this.scope.enter(|| drop(handler));
@@ -238,6 +242,10 @@ pub(crate) fn render_forwarded(
                     *res.status_mut() = StatusCode::NO_CONTENT;
                     res
                 }
+                Some(OutputValue::Http(response)) => match response.into_http() {
+                    Ok(res) => res,
+                    Err(e) => failed(e),
+                },
                 Some(value) => match into_response(value).and_then(HttpResponse::into_http) {
                     Ok(res) => res,
                     Err(e) => failed(e),
