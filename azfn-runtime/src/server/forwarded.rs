@@ -163,14 +163,16 @@ impl Future for ForwardedTask {
                 }
             })
         });
-        match (polled, answer) {
-            (Ok(()), None) => Poll::Pending,
-            (Ok(()), Some(response)) => {
-                // Finished: its future holds nothing left to drop inside the scope.
-                this.handler = None;
-                Poll::Ready(response)
-            }
-            (Err(payload), _) => {
+        match polled {
+            Ok(()) => match answer {
+                None => Poll::Pending,
+                Some(response) => {
+                    // Finished: its future holds nothing left to drop inside the scope.
+                    this.handler = None;
+                    Poll::Ready(response)
+                }
+            },
+            Err(payload) => {
                 let response = panicked(payload, sink, expose);
                 if let Some(handler) = this.handler.take() {
                     this.scope.enter(|| drop(handler));
