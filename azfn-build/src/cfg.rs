@@ -50,6 +50,24 @@ impl CfgEnv {
         }
     }
 
+    /// Everything known, in a stable order: two environments with the same fingerprint
+    /// include the same items.
+    pub(crate) fn fingerprint(&self) -> String {
+        let Some(known) = &self.known else {
+            return "unknown".to_owned();
+        };
+        let mut entries: Vec<(&String, Vec<&String>)> = known
+            .iter()
+            .map(|(name, values)| {
+                let mut values: Vec<&String> = values.iter().collect();
+                values.sort();
+                (name, values)
+            })
+            .collect();
+        entries.sort();
+        format!("{entries:?}")
+    }
+
     /// `false` only if `attr` is a `#[cfg(...)]` known to be off.
     pub(crate) fn attr_enabled(&self, attr: &Attribute) -> bool {
         if !attr.path().is_ident("cfg") {

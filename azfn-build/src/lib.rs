@@ -36,8 +36,9 @@
 //! | `.azfn-manifest.json` | the function folders and files azfn generated |
 //!
 //! and, under `$OUT_DIR/azfn/`, the build manifest `manifest.json` that
-//! `azfn_runtime::app!()` compares with the registered functions at start-up, plus a mirror of
-//! the generated layout in `$OUT_DIR/azfn/app/` for tools.
+//! `azfn_runtime::app!()` compares with the registered functions at start-up, a mirror of
+//! the generated layout in `$OUT_DIR/azfn/app/` for tools, and `scan-cache.json`: each source
+//! file's analysis, so that after an edit only the changed files are parsed again.
 //!
 //! ## `host.json`
 //!
@@ -123,6 +124,7 @@ mod generate;
 mod owned;
 mod paths;
 mod scan;
+mod scan_cache;
 
 use std::path::{Path, PathBuf};
 
@@ -331,7 +333,10 @@ impl Config {
         } else {
             src_dir.parent().map(Path::to_path_buf).unwrap_or_default()
         };
-        let mut scan = scan::scan_dir(&src_dir, &cfg).map_err(|e| e.relative_to(&shown_base))?;
+        let mut cache = scan_cache::ScanCache::load(&plan.out_dir);
+        let mut scan =
+            scan::scan_dir(&src_dir, &cfg, &mut cache).map_err(|e| e.relative_to(&shown_base))?;
+        cache.save();
         let plan = Plan {
             display_base: shown_base.clone(),
             ..plan
@@ -375,7 +380,11 @@ impl Config {
 /// An `Err` means the sources could not be read; syntax and attribute errors are listed in
 /// [`Scan::errors`].
 pub fn scan(src: impl AsRef<Path>) -> Result<Scan, Error> {
-    scan::scan_dir(src.as_ref(), &CfgEnv::unknown())
+    scan::scan_dir(
+        src.as_ref(),
+        &CfgEnv::unknown(),
+        &mut scan_cache::ScanCache::none(),
+    )
 }
 
 /// `Config::new().generate()`, ending the build script through [`Error::exit`] on error: the

@@ -14,6 +14,7 @@ use syn::{Attribute, Item, ItemFn, Meta, Stmt};
 
 use crate::cfg::CfgEnv;
 use crate::error::Error;
+use crate::scan_cache::ScanCache;
 
 /// A function found in the sources, with the location of its trigger attribute.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,8 +79,9 @@ pub struct Scan {
 }
 
 /// Scans a crate's sources: `src/main.rs` and `src/lib.rs` (or `src` itself when it names a
-/// file) and every module file reached from them.
-pub(crate) fn scan_dir(src: &Path, cfg: &CfgEnv) -> Result<Scan, Error> {
+/// file) and every module file reached from them. A file whose analysis is in `cache` (same
+/// text, same cfg environment, same place) is not parsed again.
+pub(crate) fn scan_dir(src: &Path, cfg: &CfgEnv, cache: &mut ScanCache) -> Result<Scan, Error> {
     let roots: Vec<PathBuf> = if src.is_file() {
         vec![src.to_path_buf()]
     } else {
@@ -94,6 +96,7 @@ pub(crate) fn scan_dir(src: &Path, cfg: &CfgEnv) -> Result<Scan, Error> {
     }
     let mut scanner = Scanner {
         cfg,
+        cache,
         seen: HashSet::new(),
         scan: Scan::default(),
     };
@@ -106,49 +109,165 @@ pub(crate) fn scan_dir(src: &Path, cfg: &CfgEnv) -> Result<Scan, Error> {
 
 struct Scanner<'a> {
     cfg: &'a CfgEnv,
+    cache: &'a mut ScanCache,
     seen: HashSet<PathBuf>,
     scan: Scan,
 }
 
-/// Where a list of items lives.
-struct Ctx<'p> {
-    /// The file the items are in.
-    file: &'p Path,
-    /// Where `mod foo;` looks for `foo.rs` and `foo/mod.rs`.
-    mod_dir: PathBuf,
-    /// What a `#[path = "..."]` on a `mod foo;` is relative to.
-    path_base: PathBuf,
+/// What one file contributes to a scan, in source order. It depends only on the file's text,
+/// the cfg environment and where the file's modules live, so it can be kept between builds;
+/// the files that its `mod name;` items name are looked up on disk each time.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct FileScan {
+    events: Vec<Event>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+enum Event {
+    Function {
+        spec: FunctionSpec,
+        line: usize,
+        column: usize,
+    },
+    Error(Note),
+    Warning(Note),
+    /// `mod name;`: its file is looked up when the scan is put together.
+    Module {
+        name: String,
+        path_attr: Option<String>,
+        mod_dir: PathBuf,
+        path_base: PathBuf,
+        at: Note,
+    },
+}
+
+/// A position in the file, with a message.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct Note {
+    line: usize,
+    column: usize,
+    message: String,
 }
 
 impl Scanner<'_> {
-    /// Reads and scans one file; `mod_dir` is where its child modules live.
+    /// Reads one file and adds what it contributes (from the cache when it has not changed);
+    /// `mod_dir` is where its child modules live.
     fn file(&mut self, path: &Path, mod_dir: PathBuf) -> Result<(), Error> {
         if !self.seen.insert(path.to_path_buf()) {
             return Ok(());
         }
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
         self.scan.files.push(path.to_path_buf());
-        let file = match syn::parse_file(&text) {
-            Ok(file) => file,
-            Err(e) => {
-                self.push_errors(path, e, None);
-                return Ok(());
+        let key = ScanCache::key(&text, self.cfg, &mod_dir);
+        let analysed = match self.cache.get(path, key) {
+            Some(analysed) => analysed.clone(),
+            None => {
+                let analysed = analyse(&text, path, mod_dir, self.cfg);
+                self.cache.put(path, key, analysed.clone());
+                analysed
             }
         };
-        let path_base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let ctx = Ctx {
-            file: path,
-            mod_dir,
-            path_base,
-        };
-        self.items(&file.items, &ctx)
+        for event in analysed.events {
+            let diagnostic = |note: Note| Diagnostic {
+                file: path.to_path_buf(),
+                line: note.line,
+                column: note.column,
+                message: note.message,
+            };
+            match event {
+                Event::Function { spec, line, column } => {
+                    self.scan.functions.push(ScannedFunction {
+                        spec,
+                        file: path.to_path_buf(),
+                        line,
+                        column,
+                    });
+                }
+                Event::Error(note) => self.scan.errors.push(diagnostic(note)),
+                Event::Warning(note) => self.scan.warnings.push(diagnostic(note)),
+                Event::Module {
+                    name,
+                    path_attr,
+                    mod_dir,
+                    path_base,
+                    at,
+                } => match module_file(&name, path_attr, &mod_dir, &path_base) {
+                    Some((file, dir)) => self.file(&file, dir)?,
+                    None => self.scan.warnings.push(diagnostic(at)),
+                },
+            }
+        }
+        Ok(())
     }
+}
 
-    fn items(&mut self, items: &[Item], ctx: &Ctx<'_>) -> Result<(), Error> {
+/// Finds the file of `mod name;`: `name.rs`, `name/mod.rs` or its `#[path]`, with the
+/// directory its own modules live in.
+fn module_file(
+    name: &str,
+    path_attr: Option<String>,
+    mod_dir: &Path,
+    path_base: &Path,
+) -> Option<(PathBuf, PathBuf)> {
+    match path_attr {
+        // A file named by `#[path]` owns its directory, as `mod.rs` does.
+        Some(p) => {
+            let file = path_base.join(p);
+            file.is_file().then(|| {
+                let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+                (file, dir)
+            })
+        }
+        None => {
+            let flat = mod_dir.join(format!("{name}.rs"));
+            let nested = mod_dir.join(name).join("mod.rs");
+            if flat.is_file() {
+                Some((flat, mod_dir.join(name)))
+            } else if nested.is_file() {
+                Some((nested, mod_dir.join(name)))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Parses one file's text and analyses every function with a trigger attribute in it.
+fn analyse(text: &str, path: &Path, mod_dir: PathBuf, cfg: &CfgEnv) -> FileScan {
+    let mut analyser = Analyser {
+        cfg,
+        out: FileScan::default(),
+    };
+    match syn::parse_file(text) {
+        Ok(file) => {
+            let path_base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let ctx = Ctx { mod_dir, path_base };
+            analyser.items(&file.items, &ctx);
+        }
+        Err(e) => analyser.push_errors(e, None),
+    }
+    analyser.out
+}
+
+/// Where a list of items lives.
+struct Ctx {
+    /// Where `mod foo;` looks for `foo.rs` and `foo/mod.rs`.
+    mod_dir: PathBuf,
+    /// What a `#[path = "..."]` on a `mod foo;` is relative to.
+    path_base: PathBuf,
+}
+
+struct Analyser<'a> {
+    cfg: &'a CfgEnv,
+    out: FileScan,
+}
+
+impl Analyser<'_> {
+    fn items(&mut self, items: &[Item], ctx: &Ctx) {
         for item in items {
             match item {
                 Item::Fn(f) if self.included(&f.attrs) => {
-                    self.function(f, ctx.file);
+                    self.function(f);
                     // Items declared inside the body (the macros accept them there too).
                     let nested: Vec<Item> = f
                         .block
@@ -159,7 +278,7 @@ impl Scanner<'_> {
                             _ => None,
                         })
                         .collect();
-                    self.items(&nested, ctx)?;
+                    self.items(&nested, ctx);
                 }
                 Item::Mod(m) if self.included(&m.attrs) => {
                     let path_attr = path_attr(&m.attrs);
@@ -171,61 +290,30 @@ impl Scanner<'_> {
                                 None => ctx.mod_dir.join(&name),
                             };
                             let inner = Ctx {
-                                file: ctx.file,
                                 mod_dir: dir.clone(),
                                 path_base: dir,
                             };
-                            self.items(items, &inner)?;
+                            self.items(items, &inner);
                         }
-                        None => self.module_file(m, &name, path_attr, ctx)?,
+                        None => {
+                            let start = m.ident.span().start();
+                            let message =
+                                format!("file for module `{name}` not found; azfn skipped it");
+                            self.out.events.push(Event::Module {
+                                name,
+                                path_attr,
+                                mod_dir: ctx.mod_dir.clone(),
+                                path_base: ctx.path_base.clone(),
+                                at: Note {
+                                    line: start.line,
+                                    column: start.column + 1,
+                                    message,
+                                },
+                            });
+                        }
                     }
                 }
                 _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    /// Follows `mod name;` to `name.rs`, `name/mod.rs` or its `#[path]`.
-    fn module_file(
-        &mut self,
-        m: &syn::ItemMod,
-        name: &str,
-        path_attr: Option<String>,
-        ctx: &Ctx<'_>,
-    ) -> Result<(), Error> {
-        let found = match path_attr {
-            // A file named by `#[path]` owns its directory, as `mod.rs` does.
-            Some(p) => {
-                let file = ctx.path_base.join(p);
-                file.is_file().then(|| {
-                    let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-                    (file, dir)
-                })
-            }
-            None => {
-                let flat = ctx.mod_dir.join(format!("{name}.rs"));
-                let nested = ctx.mod_dir.join(name).join("mod.rs");
-                if flat.is_file() {
-                    Some((flat, ctx.mod_dir.join(name)))
-                } else if nested.is_file() {
-                    Some((nested, ctx.mod_dir.join(name)))
-                } else {
-                    None
-                }
-            }
-        };
-        match found {
-            Some((file, dir)) => self.file(&file, dir),
-            None => {
-                let start = m.ident.span().start();
-                self.scan.warnings.push(Diagnostic {
-                    file: ctx.file.to_path_buf(),
-                    line: start.line,
-                    column: start.column + 1,
-                    message: format!("file for module `{name}` not found; azfn skipped it"),
-                });
-                Ok(())
             }
         }
     }
@@ -235,7 +323,7 @@ impl Scanner<'_> {
         attrs.iter().all(|a| self.cfg.attr_enabled(a))
     }
 
-    fn function(&mut self, f: &ItemFn, file: &Path) {
+    fn function(&mut self, f: &ItemFn) {
         let Some(index) = f.attrs.iter().position(parse::is_trigger) else {
             return;
         };
@@ -250,14 +338,13 @@ impl Scanner<'_> {
             Meta::Path(_) => TokenStream::new(),
             Meta::NameValue(nv) => {
                 let start = nv.eq_token.span.start();
-                self.scan.errors.push(Diagnostic {
-                    file: file.to_path_buf(),
+                self.out.events.push(Event::Error(Note {
                     line: start.line,
                     column: start.column + 1,
                     message: format!(
                         "`#[{trigger}]` takes a list of arguments: `#[{trigger}(...)]`"
                     ),
-                });
+                }));
                 return;
             }
         };
@@ -268,25 +355,23 @@ impl Scanner<'_> {
                 for (span, message) in analysis.warnings {
                     let start = span.start();
                     let start = if start.line == 0 { pound } else { start };
-                    self.scan.warnings.push(Diagnostic {
-                        file: file.to_path_buf(),
+                    self.out.events.push(Event::Warning(Note {
                         line: start.line.max(1),
                         column: start.column + 1,
                         message,
-                    });
+                    }));
                 }
-                self.scan.functions.push(ScannedFunction {
+                self.out.events.push(Event::Function {
                     spec: analysis.spec,
-                    file: file.to_path_buf(),
                     line: pound.line,
                     column: pound.column + 1,
                 });
             }
-            Err(e) => self.push_errors(file, e, Some(attr_span)),
+            Err(e) => self.push_errors(e, Some(attr_span)),
         }
     }
 
-    fn push_errors(&mut self, file: &Path, error: syn::Error, fallback: Option<Span>) {
+    fn push_errors(&mut self, error: syn::Error, fallback: Option<Span>) {
         for e in error {
             let mut start = e.span().start();
             if start.line == 0
@@ -294,12 +379,11 @@ impl Scanner<'_> {
             {
                 start = span.start();
             }
-            self.scan.errors.push(Diagnostic {
-                file: file.to_path_buf(),
+            self.out.events.push(Event::Error(Note {
                 line: start.line.max(1),
                 column: start.column + 1,
                 message: e.to_string(),
-            });
+            }));
         }
     }
 }

@@ -12,7 +12,7 @@ pub type Str = Cow<'static, str>;
 
 /// One Azure Function: its name, its bindings in declaration order (trigger first) and its
 /// function-level settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionSpec {
     /// The function name: the folder name of its `function.json` and the path the host invokes.
     pub name: Str,
@@ -92,7 +92,7 @@ impl FunctionSpec {
 }
 
 /// A function-level retry policy (`retry` in `function.json`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Retry {
     /// How long to wait between tries.
     pub strategy: RetryStrategy,
@@ -101,7 +101,7 @@ pub struct Retry {
 }
 
 /// How a [`Retry`] waits; intervals are `hh:mm:ss` TimeSpans.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RetryStrategy {
     /// `fixedDelay`: the same delay between every try.
     FixedDelay {
@@ -118,7 +118,7 @@ pub enum RetryStrategy {
 }
 
 /// The direction of a binding, as written in `function.json`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Direction {
     /// `in`: triggers and input bindings.
     In,
@@ -148,7 +148,7 @@ impl Direction {
 
 /// One binding of a function: its name, direction, `type` and settings, exactly as they appear
 /// in `function.json`. What each `type` accepts is in [`kinds`](crate::kinds).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Binding {
     /// The binding name: `^[a-zA-Z][a-zA-Z0-9]{0,127}$` or `$return`.
     pub name: Str,
@@ -274,7 +274,7 @@ impl<'a> HttpTrigger<'a> {
 }
 
 /// A `function.json` value, `const`-constructible.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// A string.
     Str(Str),
