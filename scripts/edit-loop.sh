@@ -4,12 +4,16 @@
 # functions on bare hyper + serde_json (bench/edit-loop/bare-orders), in the same run.
 #
 # Usage: scripts/edit-loop.sh [--reps N] [--release] [--optimize-build-deps] [--instructions]
+#                             [--modules N]
 #   --optimize-build-deps: the scratch workspace sets `[profile.dev.build-override]
 #   opt-level = 3`, so build scripts and proc macros (and what they use: syn) are optimized
 #   --instructions: afterwards, counts the instructions rustc executes to compile each
 #   library after the same edit (twice each, under valgrind; needs `valgrind`): a figure that,
 #   unlike the times, does not move with the load of a shared machine (the build script and
 #   the binary are not counted)
+#   --modules N: both crates get N more module files of plain code (about 280 lines each, the
+#   same in both), as a larger app has: the build script reads them all, parses the changed
+#   ones, and rustc compiles them in both
 #
 # Both crates are copied into one scratch workspace under target/edit-loop/ (its own target
 # folder, built once before timing; the copies depend on this checkout's crates by path). Each
@@ -23,13 +27,15 @@ reps=9
 profile=()
 build_override=""
 instructions=""
+modules=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps=$2; shift 2 ;;
     --release) profile=(--release); shift ;;
     --optimize-build-deps) build_override=$'\n[profile.dev.build-override]\nopt-level = 3\n'; shift ;;
     --instructions) instructions=1; shift ;;
-    *) echo "edit-loop.sh: unknown argument $1 (use --reps N, --release, --optimize-build-deps, --instructions)" >&2; exit 2 ;;
+    --modules) modules=$2; shift 2 ;;
+    *) echo "edit-loop.sh: unknown argument $1 (use --reps N, --release, --optimize-build-deps, --instructions, --modules N)" >&2; exit 2 ;;
   esac
 done
 if [ -n "$instructions" ] && ! command -v valgrind >/dev/null; then
@@ -61,6 +67,22 @@ copy_tree() { # copy_tree SRC DEST: copy the tree, touching only files whose byt
 }
 copy_tree examples/orders "$ws/orders"
 copy_tree bench/edit-loop/bare-orders "$ws/bare-orders"
+# --modules: the same plain modules in both crates (only written when their text changes).
+plain_module() { # plain_module I: about 280 lines of code that compiles on its own
+  printf '//! Plain code (scripts/edit-loop.sh --modules).\n#![allow(dead_code)]\n\n'
+  for ((j = 0; j < 40; j++)); do
+    printf 'pub fn f%d(x: u64) -> u64 {\n    let mut y = x ^ %d;\n    for i in 0..8u64 {\n' "$j" "$(($1 * 100 + j))"
+    printf '        y = y.rotate_left(5).wrapping_add(i * %d);\n    }\n    y\n}\n' "$((j + 1))"
+  done
+}
+for dir in orders bare-orders; do
+  for ((i = 0; i < modules; i++)); do
+    file=$ws/$dir/src/extra_$i.rs
+    plain_module "$i" >"$file.new"
+    cmp -s "$file.new" "$file" && rm "$file.new" || mv "$file.new" "$file"
+    echo "mod extra_$i;" >>"$ws/$dir/src/lib.rs"
+  done
+done
 
 export CARGO_TARGET_DIR=$work/target
 build() { cargo build --offline "${profile[@]}" --manifest-path "$ws/Cargo.toml" -p "$1" "${@:2}"; }
@@ -92,7 +114,7 @@ done
 median() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 azfn=$(median <<<"${times[orders]}")
 bare=$(median <<<"${times[bare-orders]}")
-echo "edit-loop: incremental cargo build${profile:+ ${profile[*]}} after editing the body of \`order\`, $reps repetitions"
+echo "edit-loop: incremental cargo build${profile:+ ${profile[*]}} after editing the body of \`order\`, $reps repetitions$( ((modules)) && echo ", $modules more module files in each crate")"
 echo "  examples/orders (azfn)      median ${azfn} ms   (${times[orders]% }; build script ran $scripts of $reps times)"
 echo "  bare-orders (bare hyper)    median ${bare} ms   (${times[bare-orders]% })"
 awk -v a="$azfn" -v b="$bare" 'BEGIN { printf "  ratio azfn/bare            %.2f\n", a / b }'
