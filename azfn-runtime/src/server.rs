@@ -173,7 +173,7 @@ impl Server {
                 return now(res);
             }
             let (parts, body) = req.into_parts();
-            return Handled::boxed(Self::payload_invocation(this, reg, parts, body));
+            return Box::pin(Self::payload_invocation(this, reg, parts, body));
         }
         if let Some(router) = &this.router {
             match router.find(req.method(), path) {

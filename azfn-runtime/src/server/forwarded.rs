@@ -37,7 +37,7 @@ impl Server {
         B::Error: Into<BoxError>,
     {
         if this.layers.as_ref().is_some_and(|l| l.has_forwarded(reg)) {
-            return Handled::boxed(async move {
+            return Box::pin(async move {
                 let bytes = match this.read_body(&parts.headers, body).await {
                     Ok(b) => b,
                     Err(res) => return res,
@@ -46,17 +46,11 @@ impl Server {
             });
         }
         if body.is_end_stream() {
-            // Most forwarded requests (GET) have no body: the invocation starts at once, in
-            // place (no box of its own), and its future has no room for reading one.
-            return Handled::Forwarded(Self::run_forwarded(
-                &this,
-                reg,
-                params,
-                parts,
-                Bytes::new(),
-            ));
+            // Most forwarded requests (GET) have no body: the invocation starts at once, and
+            // its future has no room for reading one.
+            return Box::pin(Self::run_forwarded(&this, reg, params, parts, Bytes::new()));
         }
-        Handled::boxed(async move {
+        Box::pin(async move {
             let bytes = match this.read_body(&parts.headers, body).await {
                 Ok(b) => b,
                 Err(res) => return res,
@@ -129,10 +123,10 @@ impl Server {
     }
 }
 
-/// A forwarded invocation, run in place: the function's future polled inside the invocation's
-/// scope, its outcome rendered as the response, a panic answered with a 500. It has no box of
-/// its own and no `async` block around it: each would cost an allocation or one more move of
-/// the response per request (`azfn-bench pinned`, forwarding).
+/// A forwarded invocation: the function's future polled inside the invocation's scope, its
+/// outcome rendered as the response, a panic answered with a 500. A plain struct rather than
+/// wrappers around an `async` block, each of which moved the response once more on its way
+/// out (`azfn-bench pinned`, forwarding; BENCHMARKS.md).
 pub(super) struct ForwardedTask {
     /// The function's future, until it has finished.
     handler: Option<BoxFuture>,
