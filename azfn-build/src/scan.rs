@@ -160,7 +160,7 @@ impl Scanner<'_> {
         self.scan.files.push(path.to_path_buf());
         let key = ScanCache::key(&text, self.cfg, &mod_dir);
         let analysed = match self.cache.get(path, key) {
-            Some(analysed) => analysed.clone(),
+            Some(analysed) => analysed,
             None => {
                 let analysed = analyse(&text, path, mod_dir, self.cfg);
                 self.cache.put(path, key, analysed.clone());

@@ -39,6 +39,8 @@ pub(crate) struct ScanCache {
     /// The program that analyses (see the module docs).
     analyser: String,
     old: HashMap<PathBuf, Entry>,
+    /// How many files `old` held when it was read.
+    read: usize,
     new: BTreeMap<PathBuf, Entry>,
     /// A file was analysed in this scan.
     analysed: bool,
@@ -51,6 +53,7 @@ impl ScanCache {
             file: None,
             analyser: String::new(),
             old: HashMap::new(),
+            read: 0,
             new: BTreeMap::new(),
             analysed: false,
         }
@@ -67,11 +70,12 @@ impl ScanCache {
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
             .filter(|stored| stored.version == FORMAT_VERSION && stored.analyser == analyser)
-            .map(|stored| stored.files.into_iter().collect())
+            .map(|stored| stored.files.into_iter().collect::<HashMap<_, _>>())
             .unwrap_or_default();
         Self {
             file: Some(file),
             analyser,
+            read: old.len(),
             old,
             new: BTreeMap::new(),
             analysed: false,
@@ -87,10 +91,13 @@ impl ScanCache {
         hasher.finish()
     }
 
-    /// The analysis of `path` kept for `key`, if there is one.
+    /// The analysis of `path` kept for `key`, if there is one (a scan asks once per file).
     pub(crate) fn get(&mut self, path: &Path, key: u64) -> Option<FileScan> {
         self.file.as_ref()?;
-        let entry = self.old.get(path).filter(|entry| entry.key == key)?.clone();
+        if self.old.get(path)?.key != key {
+            return None;
+        }
+        let entry = self.old.remove(path)?;
         let scan = entry.scan.clone();
         self.new.insert(path.to_path_buf(), entry);
         Some(scan)
@@ -111,7 +118,7 @@ impl ScanCache {
         let Some(file) = self.file else {
             return;
         };
-        if !self.analysed && self.new.len() == self.old.len() {
+        if !self.analysed && self.new.len() == self.read {
             return;
         }
         let stored = Stored {
